@@ -1,0 +1,127 @@
+"""Text that remembers where every character came from.
+
+Every stage that changes text (layout repair, width folding, OpenCC, the phrase map) goes through
+:class:`MappedText`, so any span of the final text maps back to the characters of the original file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Edit", "MappedText"]
+
+Edit = tuple[int, int, str]
+"""Replace ``text[start:end]`` by a string (``""`` deletes, ``start == end`` inserts)."""
+
+
+@dataclass(frozen=True, eq=False)
+class MappedText:
+    """``text`` plus, for each character ``i``, the original span ``[starts[i], ends[i])``.
+
+    Inserted characters get an empty original span at the place they were inserted. The maps are
+    monotonic (non-decreasing), which is what makes span lookups well defined.
+    """
+
+    text: str
+    starts: np.ndarray
+    ends: np.ndarray
+
+    @classmethod
+    def identity(cls, text: str, offset: int = 0) -> MappedText:
+        idx = np.arange(offset, offset + len(text), dtype=np.int64)
+        return cls(text, idx, idx + 1)
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Original ``[start, end)`` covering normalized ``text[start:end]``."""
+        n = len(self.text)
+        if not 0 <= start <= end <= n:
+            raise IndexError(f"span [{start}, {end}) outside text of length {n}")
+        if start == end:
+            pos = int(self.starts[start]) if start < n else (int(self.ends[-1]) if n else 0)
+            return pos, pos
+        return int(self.starts[start]), int(self.ends[end - 1])
+
+    def raw_spans(self, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Vectorised :meth:`raw_span` for non-empty spans."""
+        return self.starts[starts], self.ends[np.asarray(ends) - 1]
+
+    def slice(self, start: int, end: int) -> MappedText:
+        return MappedText(self.text[start:end], self.starts[start:end], self.ends[start:end])
+
+    def edit(self, edits: Iterable[Edit]) -> MappedText:
+        """Apply sorted, non-overlapping edits in one pass.
+
+        A replacement of the same length maps character by character (OpenCC, width folding); any
+        other replacement maps every new character to the whole original span it replaced.
+        """
+        text = self.text
+        pieces: list[str] = []
+        starts: list[np.ndarray] = []
+        ends: list[np.ndarray] = []
+        pos = 0
+        for start, end, repl in edits:
+            if start < pos or end < start or end > len(text):
+                raise ValueError(f"edits must be sorted and non-overlapping; got ({start}, {end}) after {pos}")
+            if start > pos:
+                pieces.append(text[pos:start])
+                starts.append(self.starts[pos:start])
+                ends.append(self.ends[pos:start])
+            if repl:
+                pieces.append(repl)
+                if end - start == len(repl):
+                    starts.append(self.starts[start:end])
+                    ends.append(self.ends[start:end])
+                else:
+                    if end > start:
+                        s, e = int(self.starts[start]), int(self.ends[end - 1])
+                    else:
+                        s = e = self._anchor(start)
+                    starts.append(np.full(len(repl), s, dtype=np.int64))
+                    ends.append(np.full(len(repl), e, dtype=np.int64))
+            pos = end
+        if not pieces and pos == 0:
+            return self
+        pieces.append(text[pos:])
+        starts.append(self.starts[pos:])
+        ends.append(self.ends[pos:])
+        return MappedText(
+            "".join(pieces),
+            np.concatenate(starts) if starts else np.zeros(0, np.int64),
+            np.concatenate(ends) if ends else np.zeros(0, np.int64),
+        )
+
+    def sub(self, pattern: re.Pattern[str] | str, repl: str | Callable[[re.Match[str]], str]) -> MappedText:
+        """``re.sub`` that keeps the map."""
+        rx = re.compile(pattern) if isinstance(pattern, str) else pattern
+        func = repl if callable(repl) else (lambda m: m.expand(repl))
+        edits = []
+        for m in rx.finditer(self.text):
+            new = func(m)
+            if new != m.group(0):
+                edits.append((m.start(), m.end(), new))
+        return self.edit(edits) if edits else self
+
+    def translate(self, table: dict[int, str | int | None]) -> MappedText:
+        """``str.translate`` for one-to-one tables (keeps length, so the map is unchanged)."""
+        new = self.text.translate(table)
+        if len(new) != len(self.text):
+            raise ValueError("translate() takes only one-to-one tables")
+        return MappedText(new, self.starts, self.ends)
+
+    def replace_aligned(self, new: str) -> MappedText:
+        """Swap in a same-length converted text (e.g. OpenCC t2s, which is character aligned)."""
+        if len(new) != len(self.text):
+            raise ValueError("replace_aligned() needs a text of the same length")
+        return MappedText(new, self.starts, self.ends)
+
+    def _anchor(self, i: int) -> int:
+        if i < len(self.text):
+            return int(self.starts[i])
+        return int(self.ends[-1]) if len(self.text) else 0
