@@ -53,7 +53,9 @@ _ZHU_KEEP = (
     "土著", "著录", "编著", "著者", "合著", "巨著", "遗著", "译著", "著书", "鸿篇巨著", "著有",
 )  # fmt: skip
 
-_FULLWIDTH = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
+_FULLWIDTH = {
+    cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
+}
 _FULLWIDTH.update({0x3000: 0x20, 0xFF0E: 0x2E})  # ideographic space; full-width full stop inside numbers
 
 

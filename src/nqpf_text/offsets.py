@@ -68,7 +68,9 @@ class MappedText:
         pos = 0
         for start, end, repl in edits:
             if start < pos or end < start or end > len(text):
-                raise ValueError(f"edits must be sorted and non-overlapping; got ({start}, {end}) after {pos}")
+                raise ValueError(
+                    f"edits must be sorted and non-overlapping; got ({start}, {end}) after {pos}"
+                )
             if start > pos:
                 pieces.append(text[pos:start])
                 starts.append(self.starts[pos:start])

@@ -117,7 +117,9 @@ def cache_dir() -> Path | None:
         except OSError:
             continue
     warnings.warn(
-        "no writable cache directory (tried " + ", ".join(map(str, candidates)) + "); jieba will start without a cache",
+        "no writable cache directory (tried "
+        + ", ".join(map(str, candidates))
+        + "); jieba will start without a cache",
         NqpfWarning,
         stacklevel=2,
     )
@@ -141,7 +143,9 @@ class Segmenter:
 
     def __init__(self, user_words: Iterable[str] = (), *, backend: str = "jieba", hmm: bool = True) -> None:
         if backend not in self._BACKENDS:
-            raise ValueError(f"The 'backend' parameter of Segmenter must be one of {self._BACKENDS}; got {backend!r}")
+            raise ValueError(
+                f"The 'backend' parameter of Segmenter must be one of {self._BACKENDS}; got {backend!r}"
+            )
         self.user_words = tuple(dict.fromkeys(w for w in user_words if w and not w.isspace()))
         self.backend = backend
         self.hmm = hmm
@@ -159,7 +163,9 @@ class Segmenter:
 
     def _tokenizer(self):  # type: ignore[no-untyped-def]
         if self._impl is None:
-            self._impl = _build_rjieba(self.user_words) if self.backend_ == "rjieba" else _build_jieba(self.user_words)
+            self._impl = (
+                _build_rjieba(self.user_words) if self.backend_ == "rjieba" else _build_jieba(self.user_words)
+            )
         return self._impl
 
     def tokenize(self, text: str) -> list[tuple[str, int, int]]:
