@@ -20,7 +20,7 @@ from .match import Hit, TermIndex, leftmost_longest
 from .segment import Segmenter, split_sentences
 from .types import Document, Mention, Sentence
 
-__all__ = ["Tagger", "mentions_frame"]
+__all__ = ["Tagger", "kwic_lookup", "lexicon_stats", "mentions_frame"]
 
 PATTERN_TIMEOUT = 2.0  # seconds one lexicon regex may spend on one document
 MAX_SEGMENT_SPAN = 400  # longer sentences are segmented in a window around the candidate
@@ -295,3 +295,102 @@ def mentions_frame(mentions: Iterable[Mention]):  # type: ignore[no-untyped-def]
     ]  # fmt: skip
     rows = [{c: getattr(m, c) for c in columns} for m in mentions]
     return pd.DataFrame(rows, columns=columns)
+
+
+def kwic_lookup(documents: Iterable[Document], query: str, *, tagger: Tagger, window: int = 20):  # type: ignore[no-untyped-def]
+    """Keyword in context: mentions of an entry id, or every occurrence of a term, with metadata.
+
+    An entry id (``320100``, ``tech``) finds the tagger's mentions of it, so 南京 inside 南京市
+    and 南京日报 count as the tagger counts them; any other query is searched as a string in the
+    normalized text.
+    """
+    import pandas as pd
+
+    from .normalize import normalize_text
+
+    if window < 1:
+        raise ValueError(f"The 'window' parameter of kwic_lookup must be >= 1; got {window!r}")
+    is_id = tagger.entry(query) is not None
+    needle = normalize_text(query)
+    rows = []
+    for doc in documents:
+        text = doc.text
+        if is_id:
+            spans = [(m.start, m.end) for m in tagger.tag_document(doc) if m.id == query]
+        else:
+            spans, pos = [], text.find(needle)
+            while needle and pos >= 0:
+                spans.append((pos, pos + len(needle)))
+                pos = text.find(needle, pos + len(needle))
+        for start, end in spans:
+            rs, re_ = doc.raw_span(start, end)
+            rows.append(
+                {
+                    "doc": doc.doc,
+                    "start": start,
+                    "end": end,
+                    "raw_start": rs,
+                    "raw_end": re_,
+                    "left": text[max(0, start - window) : start].replace("\n", " "),
+                    "match": text[start:end],
+                    "right": text[end : end + window].replace("\n", " "),
+                    "title": doc.meta.get("title"),
+                    "date": doc.meta.get("date"),
+                    "author": doc.meta.get("author"),
+                    "outlet": doc.meta.get("outlet"),
+                }
+            )
+    columns = [
+        "doc",
+        "start",
+        "end",
+        "raw_start",
+        "raw_end",
+        "left",
+        "match",
+        "right",
+        "title",
+        "date",
+        "author",
+        "outlet",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def lexicon_stats(tagger: Tagger, documents: Iterable[Document] | None = None):  # type: ignore[no-untyped-def]
+    """One row per term: its entry, how many terms the entry has, and (with documents) its matches."""
+    import pandas as pd
+
+    counts: dict[tuple[str, str, str], int] = {}
+    if documents is not None:
+        for doc in documents:
+            for m in tagger.tag_document(doc):
+                key = (m.lexicon, m.id, m.term)
+                counts[key] = counts.get(key, 0) + 1
+    rows = []
+    for lex in tagger.lexicons:
+        for entry in lex:
+            n_terms = sum(r.term is not None for r in entry.terms)
+            for rule in entry.terms:
+                label = rule.term if rule.term is not None else f"/{rule.pattern}/"
+                row = {
+                    "lexicon": lex.name,
+                    "id": entry.id,
+                    "name": entry.name,
+                    "entry_terms": n_terms,
+                    "term": label,
+                }
+                if documents is not None:
+                    row["matches"] = (
+                        sum(
+                            n
+                            for (lx, eid, term), n in counts.items()
+                            if lx == lex.name and eid == entry.id and term == label
+                        )
+                        if rule.term is not None
+                        else sum(
+                            n for (lx, eid, _), n in counts.items() if lx == lex.name and eid == entry.id
+                        )
+                    )
+                rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,116 @@
+"""The DuckDB store: the only module that writes SQL.
+
+A store is written whole into a temporary file next to its target and renamed into place, so a
+run killed half-way leaves the previous store intact, never a truncated one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["STORE_NAME", "TABLES", "export_jsonl", "read_table", "write_store"]
+
+STORE_NAME = "nqpf.duckdb"
+TABLES = (
+    "documents", "paragraphs", "sentences", "footnotes", "skipped", "warnings", "mentions", "links", "meta",
+)  # fmt: skip
+
+
+def _connect(path: Path, *, read_only: bool = False):  # type: ignore[no-untyped-def]
+    import duckdb
+
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def write_store(
+    path: str | Path, tables: Mapping[str, pd.DataFrame], *, meta: Mapping[str, Any] | None = None
+) -> Path:
+    """Write every table in one transaction to a temporary file, then rename it over ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    con = _connect(tmp)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        for name, frame in tables.items():
+            _create(con, name, frame)
+        meta_rows = pd.DataFrame(
+            sorted(
+                (str(k), json.dumps(v, ensure_ascii=False, sort_keys=True)) for k, v in (meta or {}).items()
+            ),
+            columns=["key", "value"],
+        )
+        _create(con, "meta", meta_rows)
+        con.execute("COMMIT")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    os.replace(tmp, path)
+    tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+    return path
+
+
+def _create(con: Any, name: str, frame: pd.DataFrame) -> None:
+    if not name.isidentifier():
+        raise ValueError(f"table name must be an identifier; got {name!r}")
+    frame = _storable(frame)
+    con.register("_frame", frame)
+    try:
+        con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _frame')
+    finally:
+        con.unregister("_frame")
+
+
+def _storable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Object columns holding lists or dicts go in as JSON text; all-None columns as text."""
+    out = frame.copy()
+    for col in out.columns:
+        series = out[col]
+        if series.dtype == object:
+            if series.map(lambda v: isinstance(v, list | tuple | dict)).any():
+                out[col] = series.map(lambda v: v if v is None else json.dumps(v, ensure_ascii=False))
+            elif series.isna().all():
+                out[col] = series.astype("string")
+    return out
+
+
+def read_table(path: str | Path, table: str) -> pd.DataFrame:
+    """One table of a store as a DataFrame."""
+    if table not in TABLES and not table.isidentifier():
+        raise ValueError(f"unknown table {table!r}")
+    con = _connect(Path(path), read_only=True)
+    try:
+        return con.execute(f'SELECT * FROM "{table}"').df()
+    finally:
+        con.close()
+
+
+def export_jsonl(frame: pd.DataFrame, target: str | Path) -> Path:
+    """Rows as JSON lines (UTF-8, keys in column order), written atomically."""
+    from .atomic import atomic_write_text
+
+    lines: Iterable[str] = (
+        json.dumps({k: _plain(v) for k, v in row.items()}, ensure_ascii=False)
+        for row in frame.to_dict("records")
+    )
+    return atomic_write_text(target, "".join(line + "\n" for line in lines))
+
+
+def _plain(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value
