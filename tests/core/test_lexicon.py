@@ -48,7 +48,9 @@ def test_check_names_file_and_line(tmp_path, body, line, message):
 
 
 def test_priority_or_multi_settle_a_shared_term(tmp_path):
-    body = "  - {id: a, terms: [{term: 数据, multi: true}]}\n  - {id: b, terms: [{term: 数据, multi: true}]}\n"
+    body = (
+        "  - {id: a, terms: [{term: 数据, multi: true}]}\n  - {id: b, terms: [{term: 数据, multi: true}]}\n"
+    )
     assert problems(write(tmp_path, body)) == []
     body = "  - {id: a, terms: [{term: 数据, priority: 1}]}\n  - {id: b, terms: [数据]}\n"
     assert problems(write(tmp_path, body, "p.yaml")) == []
