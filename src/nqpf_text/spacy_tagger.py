@@ -14,6 +14,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Span
 
+from .lexicon import load_lexicons
 from .tag import Tagger
 
 __all__ = ["SPANS_KEY", "NqpfTaggerComponent", "blank_pipeline", "export_docbin", "render_mentions"]
@@ -27,9 +28,9 @@ class NqpfTaggerComponent:
     Span labels are ``CATEGORY:ID`` (``region:320100``) so a span keeps both without extensions.
     """
 
-    def __init__(self, nlp: Language, name: str, lexicons: list[str], backend: str) -> None:
+    def __init__(self, nlp: Language, name: str, lexicons: list[str], shipped: bool, backend: str) -> None:
         self.name = name
-        self.tagger = Tagger(extra_lexicons=lexicons, backend=backend)
+        self.tagger = Tagger(load_lexicons(lexicons, shipped=shipped), backend=backend)
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
@@ -54,14 +55,18 @@ class NqpfTaggerComponent:
 
 @Language.factory(
     "nqpf_tagger",
-    default_config={"lexicons": [], "backend": "auto"},
+    default_config={"lexicons": [], "shipped": True, "backend": "auto"},
     assigns=["doc.ents", "doc.spans"],
 )
-def make_nqpf_tagger(nlp: Language, name: str, lexicons: list[str], backend: str) -> NqpfTaggerComponent:
-    return NqpfTaggerComponent(nlp, name, lexicons, backend)
+def make_nqpf_tagger(
+    nlp: Language, name: str, lexicons: list[str], shipped: bool, backend: str
+) -> NqpfTaggerComponent:
+    return NqpfTaggerComponent(nlp, name, lexicons, shipped, backend)
 
 
-def blank_pipeline(*, lexicons: list[str] | None = None, backend: str = "auto") -> Language:
+def blank_pipeline(
+    *, lexicons: list[str] | None = None, shipped: bool = True, backend: str = "auto"
+) -> Language:
     """``spacy.blank("zh")`` with the jieba segmenter and the ``nqpf_tagger`` component."""
     import logging
 
@@ -70,7 +75,9 @@ def blank_pipeline(*, lexicons: list[str] | None = None, backend: str = "auto") 
 
     jieba.setLogLevel(logging.WARNING)
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    nlp.add_pipe("nqpf_tagger", config={"lexicons": list(lexicons or []), "backend": backend})
+    nlp.add_pipe(
+        "nqpf_tagger", config={"lexicons": list(lexicons or []), "shipped": shipped, "backend": backend}
+    )
     return nlp
 
 

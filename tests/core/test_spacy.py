@@ -6,7 +6,7 @@ from nqpf_text.spacy_tagger import SPANS_KEY, blank_pipeline, export_docbin, ren
 
 
 def test_component_sets_spans_and_entities_and_exports(tmp_path, toy_lexicons):
-    nlp = blank_pipeline(lexicons=[str(p) for p in toy_lexicons], backend="jieba")
+    nlp = blank_pipeline(lexicons=[str(p) for p in toy_lexicons], shipped=False, backend="jieba")
     assert nlp.pipe_names == ["nqpf_tagger"]
     doc = nlp("浙江西部集中部署科技人才，南京市数据要素")
     labels = [(s.text, s.label_) for s in doc.spans[SPANS_KEY]]
