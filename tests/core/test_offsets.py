@@ -50,7 +50,10 @@ def test_normalize_is_idempotent(text):
     assert normalize(MappedText.identity(once)).text == once
 
 
-CHARWISE = st.text(alphabet=st.sampled_from(list("新質生產力发展勞動資料\n \u3000ＡＢ１２３abc12，。、“”①［］[]—")), max_size=200)
+CHARWISE = st.text(
+    alphabet=st.sampled_from(list("新質生產力发展勞動資料\n \u3000ＡＢ１２３abc12，。、“”①［］[]—")),
+    max_size=200,
+)
 
 
 @given(CHARWISE, st.data())
