@@ -1,0 +1,1195 @@
+"""Statements → indicators: frameworks as data, cue + TF-IDF scoring, evidence, corpus views.
+
+A framework (``lexicons/frameworks/*.yaml``) lists indicators with weighted cue terms and regexes.
+Every sentence is scored against every indicator by two signals that fail differently:
+
+* cue strength — cue terms found with the Aho-Corasick :class:`~nqpf_text.match.TermIndex` on the
+  normalized text (so word segmentation never hides a cue), combined as a noisy-or of their weights and
+  damped by the indicator's ``anti`` cues;
+* TF-IDF similarity — cosine between the sentence and the indicator's profile (jieba tokens), which
+  ranks indicators that share vocabulary when a sentence paraphrases beyond the cue list.
+
+A logistic function of both (coefficients in the framework's ``scoring`` block, one global threshold)
+gives a calibrated score in [0, 1]. Every link carries its evidence: the matched cue strings and the
+top shared terms, each with its document offsets.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from .errors import InputError
+from .match import Hit, TermIndex, leftmost_longest
+from .resources import lexicon_dir
+from .types import Document, IndicatorLink, Statement
+
+__all__ = [
+    "Cue",
+    "Framework",
+    "Indicator",
+    "IndicatorLinker",
+    "Node",
+    "Scoring",
+    "attention_matrix",
+    "calibrate_scoring",
+    "evaluate_links",
+    "framework_names",
+    "load_gold",
+    "never_addressed",
+    "region_indicator_table",
+    "rollup",
+    "statements_frame",
+]
+
+LEVELS = ("indicator", "second", "first")
+
+# ---------------------------------------------------------------------------------------------------
+# Framework files
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A weighted cue: an exact ``term`` or a regex ``pattern`` (Python ``re``)."""
+
+    indicator: str
+    weight: float
+    term: str | None = None
+    pattern: str | None = None
+
+    @property
+    def surface(self) -> str:
+        return self.term if self.term is not None else f"/{self.pattern}/"
+
+
+@dataclass(frozen=True)
+class Node:
+    """A first- or second-level node of a framework (``level`` 1 or 2)."""
+
+    id: str
+    name: str
+    level: int
+    parent: str | None = None
+    children: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A leaf: the unit statements link to and panels score."""
+
+    id: str
+    name: str
+    parent: str | None
+    measure: str = ""
+    direction: str = "+"
+    description: str = ""
+    cues: tuple[Cue, ...] = ()
+    anti: tuple[Cue, ...] = ()
+    profile: str = ""
+    sources: tuple[str, ...] = ()
+    components: tuple[dict[str, Any], ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """score = logistic(cue·cue_strength + similarity·tfidf_cosine + bias); link when ≥ threshold."""
+
+    cue: float = 9.0
+    similarity: float = 6.0
+    bias: float = -5.5
+    threshold: float = 0.5
+
+    def score(self, cue: np.ndarray, sim: np.ndarray) -> np.ndarray:
+        z = self.cue * cue + self.similarity * sim + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+_TOP_KEYS = {
+    "framework", "version", "name", "source", "description", "levels", "indicators", "exclude", "scoring",
+    "notes", "sources",
+}  # fmt: skip
+_NODE_KEYS = {"id", "name", "children", "description", "notes"}
+_LEAF_KEYS = {
+    "id", "parent", "name", "measure", "direction", "description", "cues", "anti", "profile", "sources",
+    "components", "notes",
+}  # fmt: skip
+_CUE_KEYS = {"term", "pattern", "weight", "notes"}
+_SCORING_KEYS = {"cue", "similarity", "bias", "threshold"}
+_DIRECTIONS = {"+": "+", "-": "-", "−": "-", "正": "+", "负": "-"}
+
+
+class _Loc:
+    """A value from ``yaml.safe_load`` paired with its composed node, for line numbers in errors."""
+
+    __slots__ = ("node", "path", "value")
+
+    def __init__(self, value: Any, node: yaml.Node | None, path: str) -> None:
+        self.value = value
+        self.node = node
+        self.path = path
+
+    @property
+    def line(self) -> int:
+        return self.node.start_mark.line + 1 if self.node is not None else 1
+
+    def fail(self, detail: str) -> InputError:
+        return InputError(self.path, detail, place=f"line {self.line}")
+
+    def get(self, key: str) -> _Loc | None:
+        if not isinstance(self.value, dict) or key not in self.value:
+            return None
+        node = None
+        if isinstance(self.node, yaml.MappingNode):
+            for knode, vnode in self.node.value:
+                if getattr(knode, "value", None) == key:
+                    node = vnode
+                    break
+        return _Loc(self.value[key], node or self.node, self.path)
+
+    def key_line(self, key: str) -> int:
+        if isinstance(self.node, yaml.MappingNode):
+            for knode, _ in self.node.value:
+                if getattr(knode, "value", None) == key:
+                    return knode.start_mark.line + 1
+        return self.line
+
+    def items(self) -> list[_Loc]:
+        nodes = self.node.value if isinstance(self.node, yaml.SequenceNode) else [None] * len(self.value)
+        return [_Loc(v, n or self.node, self.path) for v, n in zip(self.value, nodes, strict=False)]
+
+
+def _parse_yaml(path: Path) -> _Loc:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(path, f"cannot read framework file ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(path, "framework file is not UTF-8", place=f"byte {exc.start}") from None
+    try:
+        value = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        place = f"line {mark.line + 1}" if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(path, f"invalid YAML: {problem}", place=place) from None
+    return _Loc(value, node, str(path))
+
+
+def _string(loc: _Loc | None, what: str, parent: _Loc, *, required: bool = True) -> str:
+    if loc is None or loc.value is None:
+        if required:
+            raise parent.fail(f"{what} is missing")
+        return ""
+    if isinstance(loc.value, bool) or not isinstance(loc.value, str | int | float):
+        raise loc.fail(f"{what} must be a string; got {type(loc.value).__name__}")
+    return str(loc.value).strip()
+
+
+def _check_keys(loc: _Loc, allowed: set[str], what: str) -> None:
+    if not isinstance(loc.value, dict):
+        raise loc.fail(f"{what} must be a mapping; got {type(loc.value).__name__}")
+    for key in loc.value:
+        if key not in allowed:
+            raise InputError(
+                loc.path, f"{what}: unknown key {key!r} (allowed: {', '.join(sorted(allowed))})",
+                place=f"line {loc.key_line(str(key))}",
+            )  # fmt: skip
+
+
+def _parse_cue(loc: _Loc, indicator: str, what: str) -> Cue:
+    if isinstance(loc.value, str):  # a bare string is a term of weight 1
+        return Cue(indicator, 1.0, term=loc.value)
+    _check_keys(loc, _CUE_KEYS, what)
+    term, pattern = loc.get("term"), loc.get("pattern")
+    if (term is None) == (pattern is None):
+        raise loc.fail(f"{what} needs exactly one of 'term' or 'pattern'")
+    weight_loc = loc.get("weight")
+    weight = 1.0 if weight_loc is None else weight_loc.value
+    if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 < weight <= 1:
+        raise (weight_loc or loc).fail(f"{what}: weight must be a number in (0, 1]; got {weight!r}")
+    if term is not None:
+        text = _string(term, f"{what} term", loc)
+        if not text:
+            raise term.fail(f"{what}: empty term")
+        return Cue(indicator, float(weight), term=text)
+    assert pattern is not None
+    rx = _string(pattern, f"{what} pattern", loc)
+    try:
+        if re.compile(rx).match(""):
+            raise pattern.fail(f"{what}: pattern {rx!r} matches the empty string")
+    except re.error as exc:
+        raise pattern.fail(f"{what}: invalid regular expression {rx!r} ({exc})") from None
+    return Cue(indicator, float(weight), pattern=rx)
+
+
+def _parse_cues(loc: _Loc | None, indicator: str, what: str) -> tuple[Cue, ...]:
+    if loc is None or loc.value is None:
+        return ()
+    if not isinstance(loc.value, list):
+        raise loc.fail(f"{what} must be a list")
+    return tuple(
+        _parse_cue(item, indicator, f"{indicator} {what}[{i}]") for i, item in enumerate(loc.items())
+    )
+
+
+def _parse_levels(loc: _Loc | None) -> tuple[Node, ...]:
+    if loc is None or loc.value is None:
+        return ()
+    if not isinstance(loc.value, list):
+        raise loc.fail("levels must be a list of nodes")
+    nodes: list[Node] = []
+    for item in loc.items():
+        _check_keys(item, _NODE_KEYS, "level node")
+        nid = _string(item.get("id"), "level node id", item)
+        children_loc = item.get("children")
+        children: list[Node] = []
+        if children_loc is not None and children_loc.value is not None:
+            if not isinstance(children_loc.value, list):
+                raise children_loc.fail(f"children of {nid} must be a list")
+            for child in children_loc.items():
+                _check_keys(child, _NODE_KEYS - {"children"}, f"child of {nid}")
+                cid = _string(child.get("id"), "level node id", child)
+                children.append(Node(cid, _string(child.get("name"), f"name of {cid}", child), 2, nid))
+        nodes.append(
+            Node(
+                nid, _string(item.get("name"), f"name of {nid}", item), 1, None, tuple(c.id for c in children)
+            )
+        )
+        nodes.extend(children)
+    return tuple(nodes)
+
+
+def _parse_leaf(item: _Loc) -> Indicator:
+    _check_keys(item, _LEAF_KEYS, "indicator")
+    iid = _string(item.get("id"), "indicator id", item)
+    direction_loc = item.get("direction")
+    direction = _string(direction_loc, f"{iid} direction", item, required=False) or "+"
+    if direction not in _DIRECTIONS:
+        raise (direction_loc or item).fail(f"{iid}: direction must be '+' or '-'; got {direction!r}")
+    sources_loc = item.get("sources")
+    sources: tuple[str, ...] = ()
+    if sources_loc is not None and sources_loc.value is not None:
+        if not isinstance(sources_loc.value, list):
+            raise sources_loc.fail(f"{iid}: sources must be a list of strings")
+        sources = tuple(str(s) for s in sources_loc.value)
+    comp_loc = item.get("components")
+    components: tuple[dict[str, Any], ...] = ()
+    if comp_loc is not None and comp_loc.value is not None:
+        if not isinstance(comp_loc.value, list) or not all(isinstance(c, dict) for c in comp_loc.value):
+            raise comp_loc.fail(f"{iid}: components must be a list of mappings")
+        for comp in comp_loc.items():
+            _string(comp.get("id"), f"{iid} component id", comp)
+            _string(comp.get("name"), f"{iid} component name", comp)
+        components = tuple(comp_loc.value)
+    return Indicator(
+        id=iid,
+        name=_string(item.get("name"), f"{iid} name", item),
+        parent=_string(item.get("parent"), f"{iid} parent", item, required=False) or None,
+        measure=_string(item.get("measure"), f"{iid} measure", item, required=False),
+        direction=_DIRECTIONS[direction],
+        description=_string(item.get("description"), f"{iid} description", item, required=False),
+        cues=_parse_cues(item.get("cues"), iid, "cues"),
+        anti=_parse_cues(item.get("anti"), iid, "anti"),
+        profile=_string(item.get("profile"), f"{iid} profile", item, required=False),
+        sources=sources,
+        components=components,
+        line=item.line,
+    )
+
+
+def _parse_scoring(loc: _Loc | None) -> Scoring:
+    if loc is None or loc.value is None:
+        return Scoring()
+    _check_keys(loc, _SCORING_KEYS, "scoring")
+    values: dict[str, float] = {}
+    for key in _SCORING_KEYS:
+        sub = loc.get(key)
+        if sub is None:
+            continue
+        if (
+            isinstance(sub.value, bool)
+            or not isinstance(sub.value, int | float)
+            or not math.isfinite(sub.value)
+        ):
+            raise sub.fail(f"scoring.{key} must be a number; got {sub.value!r}")
+        values[key] = float(sub.value)
+    if not 0 < values.get("threshold", 0.5) < 1:
+        raise loc.fail("scoring.threshold must be in (0, 1)")
+    return Scoring(**values)
+
+
+def framework_names() -> list[str]:
+    """Names of the frameworks that ship with the package."""
+    folder = lexicon_dir() / "frameworks"
+    return sorted(p.stem for p in folder.glob("*.yaml"))
+
+
+@dataclass(frozen=True, eq=False)
+class Framework:
+    """An indicator framework: first/second-level nodes and weighted-cue leaves, read from YAML."""
+
+    name: str
+    version: str
+    title: str
+    source: str
+    description: str
+    levels: tuple[Node, ...]
+    indicators: tuple[Indicator, ...]
+    exclude: tuple[str, ...] = ()
+    scoring: Scoring = field(default_factory=Scoring)
+    path: str = ""
+
+    @classmethod
+    def load(cls, name_or_path: str | Path) -> Framework:
+        """A shipped framework by name (``hqe21``, ``elements5``) or a user's YAML file by path."""
+        path = Path(name_or_path)
+        if path.suffix.lower() not in {".yaml", ".yml"} and not path.exists():
+            shipped = lexicon_dir() / "frameworks" / f"{name_or_path}.yaml"
+            if not shipped.exists():
+                known = ", ".join(framework_names()) or "none"
+                raise InputError(name_or_path, f"unknown framework (shipped: {known}; or give a YAML path)")
+            path = shipped
+        return cls.from_file(path)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Framework:
+        path = Path(path)
+        root = _parse_yaml(path)
+        if not isinstance(root.value, dict):
+            raise root.fail("a framework file must be a mapping with 'framework' and 'indicators'")
+        _check_keys(root, _TOP_KEYS, "framework file")
+        name = _string(root.get("framework"), "'framework' (the framework's name)", root)
+        levels = _parse_levels(root.get("levels"))
+        leaves_loc = root.get("indicators")
+        if leaves_loc is None or not isinstance(leaves_loc.value, list) or not leaves_loc.value:
+            raise (leaves_loc or root).fail("'indicators' must be a non-empty list of leaves")
+        leaves = [_parse_leaf(item) for item in leaves_loc.items()]
+        cls._check_ids(levels, leaves, leaves_loc)
+        exclude_loc = root.get("exclude")
+        exclude: tuple[str, ...] = ()
+        if exclude_loc is not None and exclude_loc.value is not None:
+            if not isinstance(exclude_loc.value, list) or not all(
+                isinstance(s, str) and s for s in exclude_loc.value
+            ):
+                raise exclude_loc.fail("exclude must be a list of non-empty strings")
+            exclude = tuple(exclude_loc.value)
+        return cls(
+            name=name,
+            version=_string(root.get("version"), "version", root, required=False) or "0",
+            title=_string(root.get("name"), "name", root, required=False) or name,
+            source=_string(root.get("source"), "source", root, required=False),
+            description=_string(root.get("description"), "description", root, required=False),
+            levels=levels,
+            indicators=tuple(leaves),
+            exclude=exclude,
+            scoring=_parse_scoring(root.get("scoring")),
+            path=str(path),
+        )
+
+    @staticmethod
+    def _check_ids(levels: Sequence[Node], leaves: Sequence[Indicator], loc: _Loc) -> None:
+        seen: dict[str, str] = {}
+        for node in levels:
+            if node.id in seen:
+                raise loc.fail(f"duplicate id {node.id!r} in levels")
+            seen[node.id] = "node"
+        for leaf in leaves:
+            place = f"line {leaf.line}"
+            if leaf.id in seen:
+                raise InputError(loc.path, f"duplicate id {leaf.id!r}", place=place)
+            seen[leaf.id] = "leaf"
+            if levels and leaf.parent is None:
+                raise InputError(loc.path, f"{leaf.id}: parent is missing (levels are declared)", place=place)
+            if leaf.parent is not None and seen.get(leaf.parent) != "node":
+                raise InputError(
+                    loc.path, f"{leaf.id}: parent {leaf.parent!r} is not a level node", place=place
+                )
+            if not leaf.cues and not leaf.profile:
+                raise InputError(loc.path, f"{leaf.id}: needs cues or a profile to be linkable", place=place)
+
+    # -- lookups -------------------------------------------------------------------------------------
+
+    @property
+    def ids(self) -> list[str]:
+        return [leaf.id for leaf in self.indicators]
+
+    @property
+    def directions(self) -> dict[str, str]:
+        return {leaf.id: leaf.direction for leaf in self.indicators}
+
+    def indicator(self, iid: str) -> Indicator:
+        for leaf in self.indicators:
+            if leaf.id == iid:
+                return leaf
+        raise KeyError(iid)
+
+    def node(self, nid: str) -> Node:
+        for node in self.levels:
+            if node.id == nid:
+                return node
+        raise KeyError(nid)
+
+    def ancestors(self, iid: str) -> dict[str, str]:
+        """``{"indicator": id, "second": …, "first": …}`` — missing levels repeat the nearest one."""
+        leaf = self.indicator(iid)
+        out = {"indicator": leaf.id, "second": leaf.id, "first": leaf.id}
+        parent = leaf.parent
+        while parent is not None:
+            node = self.node(parent)
+            out["second" if node.level == 2 else "first"] = node.id
+            parent = node.parent
+        if out["first"] == leaf.id and out["second"] != leaf.id:
+            out["first"] = out["second"]
+        return out
+
+    def group_of(self, iid: str, level: str) -> str:
+        if level not in LEVELS:
+            raise ValueError(f"level must be one of {LEVELS}; got {level!r}")
+        return self.ancestors(iid)[level]
+
+    def level_ids(self, level: str) -> list[str]:
+        """Ids at a level, in framework order."""
+        return list(dict.fromkeys(self.group_of(i, level) for i in self.ids))
+
+    def label(self, nid: str) -> str:
+        for leaf in self.indicators:
+            if leaf.id == nid:
+                return leaf.name
+        return self.node(nid).name
+
+    def profile_text(self, leaf: Indicator) -> str:
+        """The words TF-IDF compares statements with: names, measure, cue terms and the profile."""
+        names = [leaf.name, leaf.measure, leaf.profile]
+        if leaf.parent:
+            names.append(self.node(leaf.parent).name)
+        for comp in leaf.components:
+            names.extend(str(comp.get(k, "")) for k in ("name", "measure"))
+        names.extend(c.term for c in leaf.cues if c.term)
+        return " ".join(n for n in names if n)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Cue matching
+# ---------------------------------------------------------------------------------------------------
+
+# Same-length folding for matching only (offsets stay valid): full-width punctuation the normalizer
+# keeps, subscript digits, and ASCII case.
+_FOLD = str.maketrans(
+    {
+        "＋": "+", "＆": "&", "（": "(", "）": ")", "％": "%", "／": "/", "－": "-", "₂": "2",
+        **{chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)},
+    }
+)  # fmt: skip
+_ASCII_WORD = re.compile(r"[A-Za-z]")
+
+
+def _fold(text: str) -> str:
+    return text.translate(_FOLD)
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    start: int
+    end: int
+    cue: Cue
+
+
+class _CueMatcher:
+    """All cues of a framework at once; leftmost-longest over terms, patterns and exclusions."""
+
+    def __init__(self, framework: Framework) -> None:
+        terms: list[tuple[str, tuple[str, Cue | None]]] = []
+        self._patterns: list[tuple[re.Pattern[str], Cue]] = []
+        self._anti_terms: list[tuple[str, Cue]] = []
+        self._anti_patterns: list[tuple[re.Pattern[str], Cue]] = []
+        for leaf in framework.indicators:
+            for cue in leaf.cues:
+                if cue.term is not None:
+                    terms.append((_fold(cue.term), ("cue", cue)))
+                else:
+                    self._patterns.append((re.compile(cue.pattern or "", re.IGNORECASE), cue))
+            for cue in leaf.anti:
+                if cue.term is not None:
+                    self._anti_terms.append((_fold(cue.term), cue))
+                else:
+                    self._anti_patterns.append((re.compile(cue.pattern or "", re.IGNORECASE), cue))
+        terms.extend((_fold(x), ("exclude", None)) for x in framework.exclude)
+        self._index: TermIndex[tuple[str, Cue | None]] = TermIndex(terms)
+
+    @staticmethod
+    def _ascii_ok(text: str, start: int, end: int) -> bool:
+        """A cue that starts/ends with a Latin letter must not continue a Latin word (AI ≠ mAIl)."""
+        if _ASCII_WORD.match(text[start]) and start > 0 and _ASCII_WORD.match(text[start - 1]):
+            return False
+        return not (_ASCII_WORD.match(text[end - 1]) and end < len(text) and _ASCII_WORD.match(text[end]))
+
+    def find(self, text: str) -> list[_Found]:
+        folded = _fold(text)
+        by_span: dict[tuple[int, int], list[tuple[str, Cue | None]]] = defaultdict(list)
+        for hit in self._index.iter_all(folded):
+            if self._ascii_ok(folded, hit.start, hit.end):
+                by_span[(hit.start, hit.end)].extend(hit.payloads)
+        for rx, cue in self._patterns:
+            for m in rx.finditer(folded):
+                if m.end() > m.start():
+                    by_span[(m.start(), m.end())].append(("cue", cue))
+        hits = sorted(
+            (Hit(s, e, folded[s:e], tuple(p)) for (s, e), p in by_span.items()),
+            key=lambda h: (h.start, -h.end),
+        )
+        found = []
+        for hit in leftmost_longest(hits):
+            seen: set[str] = set()
+            for kind, cue in hit.payloads:
+                if kind == "cue" and cue is not None and cue.indicator not in seen:
+                    seen.add(cue.indicator)
+                    found.append(_Found(hit.start, hit.end, cue))
+        return found
+
+    def anti(self, text: str) -> list[Cue]:
+        folded = _fold(text)
+        out = [cue for term, cue in self._anti_terms if term in folded]
+        out.extend(cue for rx, cue in self._anti_patterns if rx.search(folded))
+        return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# The linker
+# ---------------------------------------------------------------------------------------------------
+
+_TOKEN_OK = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+_NUMERIC = re.compile(r"^[\d.%％,，]+$")
+
+
+@dataclass(frozen=True)
+class _Scored:
+    scores: np.ndarray  # (n_indicators,)
+    cue: np.ndarray
+    sim: np.ndarray
+    found: list[_Found]
+    shared: list[list[tuple[str, float]]]  # per indicator: (token, contribution), best first
+
+
+class IndicatorLinker:
+    """Link statements (sentences) to the leaves of a framework, with calibrated scores and evidence.
+
+    Parameters
+    ----------
+    framework : Framework or str
+        A :class:`Framework` or the name/path to load one from.
+    threshold : float, optional
+        Keep links whose calibrated score is at least this; default the framework's ``scoring.threshold``.
+    top_k : int
+        At most this many links per statement, best first.
+    shared_terms : int
+        How many top shared TF-IDF terms to add to a link's evidence.
+    """
+
+    def __init__(
+        self,
+        framework: Framework | str | Path = "hqe21",
+        *,
+        threshold: float | None = None,
+        top_k: int = 3,
+        shared_terms: int = 2,
+    ) -> None:
+        self.framework = framework
+        self.threshold = threshold
+        self.top_k = top_k
+        self.shared_terms = shared_terms
+
+    # -- fitting -------------------------------------------------------------------------------------
+
+    @property
+    def framework_(self) -> Framework:
+        if not isinstance(self.framework, Framework):
+            self.framework = Framework.load(self.framework)
+        return self.framework
+
+    @property
+    def threshold_(self) -> float:
+        return self.framework_.scoring.threshold if self.threshold is None else float(self.threshold)
+
+    def _tokenizer(self):  # type: ignore[no-untyped-def]
+        if getattr(self, "_segmenter", None) is None:
+            from .segment import Segmenter
+
+            words = [c.term for leaf in self.framework_.indicators for c in leaf.cues if c.term]
+            words += [w for leaf in self.framework_.indicators for w in leaf.profile.split()]
+            self._segmenter = Segmenter(user_words=words)
+        seg = self._segmenter
+
+        def tokens(text: str) -> list[str]:
+            return [t for t in seg.cut(text) if len(t) > 1 and _TOKEN_OK.search(t) and not _NUMERIC.match(t)]
+
+        return tokens
+
+    def fit(self, statements: Iterable[str] = ()) -> IndicatorLinker:
+        """Fit TF-IDF on the indicator profiles plus the given corpus statements (for the IDF)."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        fw = self.framework_
+        if not isinstance(self.top_k, int) or self.top_k < 1:
+            raise ValueError(
+                f"The 'top_k' parameter of IndicatorLinker must be an int >= 1; got {self.top_k!r}"
+            )
+        if not 0 < self.threshold_ < 1:
+            raise ValueError(
+                f"The 'threshold' parameter of IndicatorLinker must be in (0, 1); got {self.threshold!r}"
+            )
+        profiles = [fw.profile_text(leaf) for leaf in fw.indicators]
+        corpus = [s for s in statements if s and s.strip()]
+        self.vectorizer_ = TfidfVectorizer(
+            tokenizer=self._tokenizer(), token_pattern=None, lowercase=False, sublinear_tf=True
+        )
+        self.vectorizer_.fit(profiles + corpus)
+        self.profiles_ = self.vectorizer_.transform(profiles)
+        self.vocabulary_ = np.asarray(self.vectorizer_.get_feature_names_out())
+        self.matcher_ = _CueMatcher(fw)
+        self.n_statements_ = len(corpus)
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "vectorizer_"):
+            self.fit()
+
+    # -- scoring -------------------------------------------------------------------------------------
+
+    def _cue_strength(self, text: str) -> tuple[np.ndarray, list[_Found]]:
+        fw = self.framework_
+        index = {iid: i for i, iid in enumerate(fw.ids)}
+        found = self.matcher_.find(text)
+        miss = np.ones(len(index))
+        seen: set[tuple[str, str]] = set()
+        for f in found:
+            key = (f.cue.indicator, _fold(text[f.start : f.end]))
+            if key in seen:
+                continue  # the same cue twice is one piece of evidence
+            seen.add(key)
+            miss[index[f.cue.indicator]] *= 1.0 - f.cue.weight
+        strength = 1.0 - miss
+        for cue in self.matcher_.anti(text):
+            strength[index[cue.indicator]] *= 1.0 - cue.weight
+        return strength, found
+
+    def _score_many(self, texts: Sequence[str]) -> list[_Scored]:
+        self._check_fitted()
+        if not texts:
+            return []
+        X = self.vectorizer_.transform(texts)
+        sims = (X @ self.profiles_.T).toarray()
+        out = []
+        for row, text in enumerate(texts):
+            cue, found = self._cue_strength(text)
+            sim = sims[row]
+            scores = self.framework_.scoring.score(cue, sim)
+            shared = self._shared_terms(X[row], sim)
+            out.append(_Scored(scores, cue, sim, found, shared))
+        return out
+
+    def _shared_terms(self, x: Any, sim: np.ndarray) -> list[list[tuple[str, float]]]:
+        """Per indicator with a similarity, the tokens contributing most to the cosine."""
+        out: list[list[tuple[str, float]]] = []
+        cols, vals = x.indices, x.data
+        for j in range(len(sim)):
+            if sim[j] <= 0 or not len(cols):
+                out.append([])
+                continue
+            prof = self.profiles_[j].toarray().ravel()[cols]
+            contrib = vals * prof
+            order = np.argsort(-contrib)
+            out.append([(str(self.vocabulary_[cols[k]]), float(contrib[k])) for k in order if contrib[k] > 0])
+        return out
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Calibrated score of every indicator for one statement (no threshold, no top-k)."""
+        (scored,) = self._score_many([text])
+        return {iid: float(s) for iid, s in zip(self.framework_.ids, scored.scores, strict=True)}
+
+    def features(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Cue strength and TF-IDF cosine, each (n_texts, n_indicators) — what calibration fits on."""
+        scored = self._score_many(list(texts))
+        k = len(self.framework_.ids)
+        if not scored:
+            return np.zeros((0, k)), np.zeros((0, k))
+        return np.vstack([s.cue for s in scored]), np.vstack([s.sim for s in scored])
+
+    def _links(self, text: str, scored: _Scored, offset: int) -> tuple[IndicatorLink, ...]:
+        fw = self.framework_
+        order = np.argsort(-scored.scores, kind="stable")
+        links = []
+        for j in order[: self.top_k]:
+            score = float(scored.scores[j])
+            if score < self.threshold_:
+                break
+            iid = fw.ids[j]
+            evidence: list[str] = []
+            spans: list[tuple[int, int]] = []
+            cue_hits = sorted(
+                (f for f in scored.found if f.cue.indicator == iid), key=lambda f: (-f.cue.weight, f.start)
+            )
+            for f in cue_hits:
+                surface = text[f.start : f.end]
+                if surface not in evidence:
+                    evidence.append(surface)
+                    spans.append((offset + f.start, offset + f.end))
+            covered = "".join(evidence)
+            added = 0
+            for token, _ in scored.shared[j]:
+                if added >= self.shared_terms:
+                    break
+                pos = text.find(token)
+                if pos < 0 or token in covered or token in evidence:
+                    continue
+                evidence.append(token)
+                spans.append((offset + pos, offset + pos + len(token)))
+                added += 1
+            links.append(IndicatorLink(iid, round(score, 4), tuple(evidence), tuple(spans)))
+        return tuple(links)
+
+    # -- public linking ------------------------------------------------------------------------------
+
+    def link_statements(
+        self,
+        texts: Sequence[str],
+        *,
+        doc: str = "-",
+        starts: Sequence[int] | None = None,
+        indices: Sequence[int] | None = None,
+        boilerplate: Sequence[bool] | None = None,
+        keep_empty: bool = False,
+    ) -> list[Statement]:
+        """Link already-split statements; ``starts`` are their offsets in the document text."""
+        scored = self._score_many(list(texts))
+        out = []
+        for i, (text, sc) in enumerate(zip(texts, scored, strict=True)):
+            start = starts[i] if starts is not None else 0
+            links = self._links(text, sc, start)
+            if links or keep_empty:
+                out.append(
+                    Statement(
+                        doc=doc,
+                        statement=indices[i] if indices is not None else i,
+                        start=start,
+                        end=start + len(text),
+                        text=text,
+                        links=links,
+                        boilerplate=bool(boilerplate[i]) if boilerplate is not None else False,
+                    )
+                )
+        return out
+
+    def link(self, text: str, doc: str = "-", *, keep_empty: bool = False) -> list[Statement]:
+        """Split an already-normalized text into sentences and link each; statements with links only."""
+        from .segment import split_sentences
+
+        spans = split_sentences(text)
+        return self.link_statements(
+            [text[s:e] for s, e in spans], doc=doc, starts=[s for s, _ in spans], keep_empty=keep_empty
+        )
+
+    def link_document(self, document: Document, *, keep_empty: bool = False) -> list[Statement]:
+        """Link the sentences of a segmented :class:`Document` (boilerplate ones are linked and flagged)."""
+        sentences = document.sentences
+        if not sentences:
+            return self.link(document.text, document.doc, keep_empty=keep_empty)
+        text = document.text
+        return self.link_statements(
+            [text[s.start : s.end] for s in sentences],
+            doc=document.doc,
+            starts=[s.start for s in sentences],
+            indices=[s.index for s in sentences],
+            boilerplate=[s.boilerplate for s in sentences],
+            keep_empty=keep_empty,
+        )
+
+    def link_documents(self, documents: Iterable[Document], *, keep_empty: bool = False) -> list[Statement]:
+        out: list[Statement] = []
+        for document in documents:
+            out.extend(self.link_document(document, keep_empty=keep_empty))
+        return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Views
+# ---------------------------------------------------------------------------------------------------
+
+
+def statements_frame(statements: Iterable[Statement]):  # type: ignore[no-untyped-def]
+    """One row per link: ``doc, statement, start, end, text, boilerplate, rank, indicator, score, evidence``."""
+    import pandas as pd
+
+    rows = []
+    for st in statements:
+        for rank, link in enumerate(st.links, 1):
+            rows.append(
+                {
+                    "doc": st.doc,
+                    "statement": st.statement,
+                    "start": st.start,
+                    "end": st.end,
+                    "text": st.text,
+                    "boilerplate": st.boilerplate,
+                    "rank": rank,
+                    "indicator": link.indicator,
+                    "score": link.score,
+                    "evidence": "; ".join(link.evidence),
+                }
+            )
+    columns = [
+        "doc",
+        "statement",
+        "start",
+        "end",
+        "text",
+        "boilerplate",
+        "rank",
+        "indicator",
+        "score",
+        "evidence",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _doc_sizes(documents: Any) -> dict[str, tuple[int, int]]:
+    """``doc → (sentences, characters)`` from Documents or a frame with doc/chars/sentences columns."""
+    sizes: dict[str, tuple[int, int]] = {}
+    if hasattr(documents, "columns"):
+        for row in documents.itertuples(index=False):
+            sizes[str(row.doc)] = (int(getattr(row, "sentences", 0) or 0), int(row.chars))
+        return sizes
+    from .segment import split_sentences
+
+    for d in documents:
+        n = len(d.sentences) if d.sentences else len(split_sentences(d.text))
+        sizes[d.doc] = (n, len(d.text))
+    return sizes
+
+
+def _grouped_links(
+    statements: Iterable[Statement], framework: Framework | None, level: str, include_boilerplate: bool
+) -> list[tuple[Statement, list[str]]]:
+    """Each statement with its linked ids at ``level`` (links, with repeats, in rank order)."""
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}; got {level!r}")
+    if level != "indicator" and framework is None:
+        raise ValueError("rolling up to a higher level needs the framework")
+    out = []
+    for st in statements:
+        if st.boilerplate and not include_boilerplate:
+            continue
+        ids = [
+            link.indicator if framework is None else framework.group_of(link.indicator, level)
+            for link in st.links
+        ]
+        out.append((st, ids))
+    return out
+
+
+def attention_matrix(  # type: ignore[no-untyped-def]
+    statements: Iterable[Statement],
+    documents: Any,
+    *,
+    framework: Framework | None = None,
+    level: str = "indicator",
+    measure: str = "share",
+    include_boilerplate: bool = True,
+):
+    """Document × indicator attention.
+
+    ``measure``: ``"share"`` — share of the document's statements that link to the indicator (or, rolled
+    up, to any indicator in the group); ``"per_10k"`` — links per 10,000 characters; ``"statements"`` —
+    count of linking statements. ``level`` rolls up to ``"second"`` or ``"first"`` level groups.
+    """
+    import pandas as pd
+
+    if measure not in {"share", "per_10k", "statements", "links"}:
+        raise ValueError(f"measure must be share, per_10k, statements or links; got {measure!r}")
+    sizes = _doc_sizes(documents)
+    stmt_count: Counter[tuple[str, str]] = Counter()
+    link_count: Counter[tuple[str, str]] = Counter()
+    for st, ids in _grouped_links(statements, framework, level, include_boilerplate):
+        for iid in set(ids):
+            stmt_count[(st.doc, iid)] += 1
+        for iid in ids:
+            link_count[(st.doc, iid)] += 1
+    columns = framework.level_ids(level) if framework is not None else sorted({k[1] for k in link_count})
+    data = []
+    for doc, (n_sent, chars) in sizes.items():
+        row = []
+        for iid in columns:
+            if measure == "share":
+                row.append(stmt_count[(doc, iid)] / n_sent if n_sent else 0.0)
+            elif measure == "per_10k":
+                row.append(link_count[(doc, iid)] * 10_000 / chars if chars else 0.0)
+            elif measure == "statements":
+                row.append(stmt_count[(doc, iid)])
+            else:
+                row.append(link_count[(doc, iid)])
+        data.append(row)
+    frame = pd.DataFrame(data, index=pd.Index(list(sizes), name="doc"), columns=pd.Index(columns, name=level))
+    return frame
+
+
+def rollup(statements: Iterable[Statement], framework: Framework, level: str = "second"):  # type: ignore[no-untyped-def]
+    """Corpus totals per group at ``level``: linking statements, links, documents, mean score."""
+    import pandas as pd
+
+    stmts: Counter[str] = Counter()
+    links: Counter[str] = Counter()
+    docs: dict[str, set[str]] = defaultdict(set)
+    scores: dict[str, list[float]] = defaultdict(list)
+    for st in statements:
+        ids = [framework.group_of(link.indicator, level) for link in st.links]
+        for iid in set(ids):
+            stmts[iid] += 1
+            docs[iid].add(st.doc)
+        for iid, link in zip(ids, st.links, strict=True):
+            links[iid] += 1
+            scores[iid].append(link.score)
+    rows = [
+        {
+            "id": iid,
+            "name": framework.label(iid),
+            "statements": stmts[iid],
+            "links": links[iid],
+            "documents": len(docs[iid]),
+            "mean_score": float(np.mean(scores[iid])) if scores[iid] else 0.0,
+        }
+        for iid in framework.level_ids(level)
+    ]
+    return pd.DataFrame(rows, columns=["id", "name", "statements", "links", "documents", "mean_score"])
+
+
+def never_addressed(  # type: ignore[no-untyped-def]
+    statements: Iterable[Statement], framework: Framework, *, include_boilerplate: bool = True
+):
+    """Leaves no statement links to, with their second- and first-level groups."""
+    import pandas as pd
+
+    hit = {
+        link.indicator for st in statements if include_boilerplate or not st.boilerplate for link in st.links
+    }
+    rows = []
+    for leaf in framework.indicators:
+        if leaf.id in hit:
+            continue
+        anc = framework.ancestors(leaf.id)
+        rows.append(
+            {
+                "id": leaf.id,
+                "name": leaf.name,
+                "second": anc["second"],
+                "second_name": framework.label(anc["second"]),
+                "first": anc["first"],
+                "first_name": framework.label(anc["first"]),
+            }
+        )
+    return pd.DataFrame(rows, columns=["id", "name", "second", "second_name", "first", "first_name"])
+
+
+def region_indicator_table(  # type: ignore[no-untyped-def]
+    statements: Iterable[Statement],
+    mentions: Any,
+    *,
+    framework: Framework | None = None,
+    level: str = "indicator",
+    roles: Sequence[str] | None = ("place",),
+    include_boilerplate: bool = True,
+):
+    """Region × indicator: statements that mention a region and link to an indicator.
+
+    ``mentions`` is a frame (or iterable of dicts / Mention records) with ``doc, start, end, category,
+    id`` as in ``nqpf tag`` output; only ``category == "region"`` rows with a role in ``roles`` count
+    (``roles=None`` keeps every role). One row per region and indicator with ``statements`` and
+    ``documents`` counts.
+    """
+    import pandas as pd
+
+    frame = mentions if hasattr(mentions, "columns") else pd.DataFrame([_as_dict(m) for m in mentions])
+    columns = ["region", "indicator", "statements", "documents"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    for col in ("doc", "start", "end", "id"):
+        if col not in frame.columns:
+            raise ValueError(f"mentions need a {col!r} column")
+    regions = frame
+    if "category" in regions.columns:
+        regions = regions[regions["category"] == "region"]
+    if roles is not None and "role" in regions.columns:
+        regions = regions[regions["role"].fillna("place").isin(list(roles))]
+    by_doc: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for row in regions.itertuples(index=False):
+        by_doc[str(row.doc)].append((int(row.start), int(row.end), str(row.id)))
+    pairs: dict[tuple[str, str], set[tuple[str, int]]] = defaultdict(set)
+    for st, ids in _grouped_links(statements, framework, level, include_boilerplate):
+        inside = {rid for s, e, rid in by_doc.get(st.doc, ()) if s >= st.start and e <= st.end}
+        for rid in inside:
+            for iid in set(ids):
+                pairs[(rid, iid)].add((st.doc, st.statement))
+    rows = [
+        {"region": rid, "indicator": iid, "statements": len(keys), "documents": len({d for d, _ in keys})}
+        for (rid, iid), keys in sorted(pairs.items())
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _as_dict(mention: Any) -> dict[str, Any]:
+    if isinstance(mention, Mapping):
+        return dict(mention)
+    if hasattr(mention, "to_dict"):
+        return mention.to_dict()
+    raise TypeError(f"cannot read a mention from {type(mention).__name__}")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Gold files, evaluation, calibration
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoldItem:
+    text: str
+    indicators: tuple[str, ...]
+    split: str = ""
+    line: int = 0
+
+
+def load_gold(path: str | Path, framework: Framework, *, split: str | None = None) -> list[GoldItem]:
+    """Read a gold JSONL (``{"text": …, "indicators": [...]}`` per line); texts are normalized here."""
+    from .normalize import normalize_text
+
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(path, f"cannot read gold file ({exc.strerror or exc})") from None
+    known = set(framework.ids)
+    items = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(path, f"invalid JSON ({exc.msg})", place=f"line {n}") from None
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+            raise InputError(path, "each line needs a string field 'text'", place=f"line {n}")
+        ids = obj.get("indicators", [])
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise InputError(path, "'indicators' must be a list of indicator ids", place=f"line {n}")
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise InputError(
+                path, f"unknown indicator id {unknown[0]!r} for framework {framework.name}", place=f"line {n}"
+            )
+        item = GoldItem(normalize_text(obj["text"]), tuple(dict.fromkeys(ids)), str(obj.get("split", "")), n)
+        if split is None or item.split == split:
+            items.append(item)
+    return items
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": p, "recall": r, "f1": f, "tp": tp, "fp": fp, "fn": fn}
+
+
+def evaluate_links(
+    gold_path: str | Path,
+    framework: Framework | str | Path = "hqe21",
+    *,
+    top_k: int = 3,
+    split: str | None = None,
+    linker: IndicatorLinker | None = None,
+    errors: bool = False,
+) -> dict[str, Any]:
+    """Micro and per-indicator precision, recall and F1 of the top-``top_k`` links on a gold file.
+
+    Each gold line is one statement. ``split`` keeps only lines whose ``"split"`` field equals it
+    (``None``: all). With ``errors=True`` the result lists the statements that were not exactly right.
+    """
+    fw = framework if isinstance(framework, Framework) else Framework.load(framework)
+    items = load_gold(gold_path, fw, split=split)
+    if linker is None:
+        linker = IndicatorLinker(fw, top_k=top_k)
+    else:
+        linker.top_k = top_k
+    if not hasattr(linker, "vectorizer_"):
+        linker.fit([item.text for item in items])
+    statements = linker.link_statements([item.text for item in items], keep_empty=True)
+    counts = {iid: [0, 0, 0] for iid in fw.ids}  # tp, fp, fn
+    wrong = []
+    for item, st in zip(items, statements, strict=True):
+        predicted = {link.indicator for link in st.links}
+        truth = set(item.indicators)
+        for iid in predicted & truth:
+            counts[iid][0] += 1
+        for iid in predicted - truth:
+            counts[iid][1] += 1
+        for iid in truth - predicted:
+            counts[iid][2] += 1
+        if predicted != truth:
+            wrong.append(
+                {
+                    "line": item.line,
+                    "text": item.text,
+                    "gold": sorted(truth),
+                    "predicted": [(link.indicator, link.score, list(link.evidence)) for link in st.links],
+                }
+            )
+    tp, fp, fn = (sum(c[k] for c in counts.values()) for k in range(3))
+    per = {iid: {**_prf(*c), "support": c[0] + c[2]} for iid, c in counts.items()}
+    supported = [v["f1"] for v in per.values() if v["support"]]
+    result: dict[str, Any] = {
+        "framework": fw.name,
+        "statements": len(items),
+        "top_k": top_k,
+        "threshold": linker.threshold_,
+        "micro": _prf(tp, fp, fn),
+        "macro_f1": float(np.mean(supported)) if supported else 0.0,
+        "exact_match": (len(items) - len(wrong)) / len(items) if items else 0.0,
+        "per_indicator": per,
+    }
+    if errors:
+        result["errors"] = wrong
+    return result
+
+
+def calibrate_scoring(
+    gold_path: str | Path,
+    framework: Framework | str | Path = "hqe21",
+    *,
+    split: str | None = None,
+    C: float = 1.0,
+) -> Scoring:
+    """Fit the logistic coefficients of :class:`Scoring` on a gold file (one global threshold of 0.5).
+
+    Every (statement, indicator) pair is one example: positive when the gold lists the indicator.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    fw = framework if isinstance(framework, Framework) else Framework.load(framework)
+    items = load_gold(gold_path, fw, split=split)
+    linker = IndicatorLinker(fw).fit([item.text for item in items])
+    cue, sim = linker.features([item.text for item in items])
+    y = np.array([[iid in item.indicators for iid in fw.ids] for item in items], dtype=int).ravel()
+    X = np.column_stack([cue.ravel(), sim.ravel()])
+    model = LogisticRegression(C=C).fit(X, y)
+    (a, b), c = model.coef_[0], model.intercept_[0]
+    return Scoring(
+        cue=round(float(a), 3), similarity=round(float(b), 3), bias=round(float(c), 3), threshold=0.5
+    )
