@@ -47,6 +47,7 @@ def pair_key(a: str, b: str) -> str:
 def within_abs_sum(a: np.ndarray) -> np.ndarray:
     """Σ_i Σ_r |a_i − a_r| over ordered pairs along the last axis (batched), via the sorted-rank identity."""
     s = np.sort(a, axis=-1)
+    s = s - s[..., :1]  # translation-invariant; equal values give exactly 0 and less cancellation
     n = s.shape[-1]
     coef = 2.0 * np.arange(n) - n + 1.0
     return 2.0 * (s * coef).sum(axis=-1)
@@ -59,6 +60,9 @@ def abs_diff_sums(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     """
     nb = b.shape[-1]
     c = np.concatenate([a, b], axis=-1)
+    base = c.min(axis=-1, keepdims=True)  # translation-invariant, as for within_abs_sum
+    c = c - base
+    b = b - base
     is_b = np.concatenate([np.zeros(a.shape), np.ones(b.shape)], axis=-1)
     order = np.argsort(c, axis=-1, kind="stable")
     cs = np.take_along_axis(c, order, axis=-1)
@@ -296,8 +300,9 @@ def dagum(
         i = int(np.flatnonzero(y < 0)[0])
         raise InputError(
             panel.source,
-            f"negative value {y[i]!r} (unit {panel.unit[i]} time {panel.time[i]}); the Gini coefficient needs values >= 0",
-            f"column {column}",
+            f"negative value {float(y[i]):g} (unit {panel.unit[i]} time {panel.time[i]}); "
+            "the Gini coefficient needs values >= 0",
+            f"row {i + 2}, column {column}",
         )
     labels = panel.extra[group]
     order = tuple(dict.fromkeys(labels))

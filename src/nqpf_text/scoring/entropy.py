@@ -15,6 +15,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -298,9 +299,9 @@ class TopsisResult:
 
 # ----------------------------------------------------------------------------------------------- drivers
 def _resolve(
-    panel: Panel, directions: Mapping[str, str] | None, framework: Framework | str | None
+    panel: Panel, directions: Mapping[str, str] | None, framework: Framework | str | Path | None
 ) -> tuple[dict[str, str], tuple[Dimension, ...]]:
-    fw = load_framework(framework) if isinstance(framework, str) else framework
+    fw = framework if isinstance(framework, Framework) or framework is None else load_framework(framework)
     dirs: dict[str, str] = dict(fw.directions) if fw else {}
     dirs.update(directions or {})
     missing = [k for k in panel.indicators if k not in dirs]
@@ -367,7 +368,7 @@ def entropy_only(
     panel: Panel,
     directions: Mapping[str, str] | None = None,
     *,
-    framework: Framework | str | None = None,
+    framework: Framework | str | Path | None = None,
     shift: float = DEFAULT_SHIFT,
     by_time: bool = False,
 ) -> EntropyResult:
@@ -423,7 +424,7 @@ def entropy_topsis(
     panel: Panel,
     directions: Mapping[str, str] | None = None,
     *,
-    framework: Framework | str | None = None,
+    framework: Framework | str | Path | None = None,
     shift: float = DEFAULT_SHIFT,
     by_time: bool = False,
 ) -> TopsisResult:

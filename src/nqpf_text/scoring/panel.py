@@ -214,7 +214,7 @@ def _numeric(frame: pd.DataFrame, col: str, name: str) -> np.ndarray:
     import pandas as pd
 
     text = frame[col].astype(str)
-    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
+    values = np.array(pd.to_numeric(text, errors="coerce"), dtype=float)
     for i in np.flatnonzero(~np.isfinite(values)):
         try:
             parsed = parse_number(text.iat[i])
