@@ -1,0 +1,221 @@
+"""Write the report files atomically: CSV (UTF-8 with BOM), one XLSX, a Stata panel, HTML, Markdown.
+
+Same tables → same bytes for every file but ``report.html``, whose single generation timestamp is
+taken from ``generated``, else ``SOURCE_DATE_EPOCH``, else the clock. The workbook gets fixed
+document properties and fixed ZIP entry times; the ``.dta`` file a fixed time stamp.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..atomic import atomic_write, atomic_write_bytes, atomic_write_text
+from .html import render_html
+from .markdown import render_markdown
+
+__all__ = [
+    "FIXED_TIME",
+    "generation_time",
+    "write_csv",
+    "write_dta",
+    "write_reports",
+    "write_xlsx",
+    "xlsx_bytes",
+]
+
+FIXED_TIME = datetime(2000, 1, 1, 0, 0, 0)
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_XLSX_CELL_LIMIT = 32_767
+_STATA_TABLE = "region_year_panel"
+
+
+def generation_time(generated: str | datetime | None = None) -> str:
+    """The report's timestamp: given, else ``SOURCE_DATE_EPOCH`` (reproducible builds), else now (UTC)."""
+    if isinstance(generated, datetime):
+        return generated.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    if generated:
+        return str(generated)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV with a BOM so Excel opens CJK text correctly; ``\\n`` line ends; blanks for missing values."""
+    buf = io.StringIO()
+    frame.to_csv(buf, index=False, lineterminator="\n")
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    return atomic_write_bytes(path, csv_bytes(frame))
+
+
+def _sheet_names(names: Sequence[str]) -> list[str]:
+    """Excel sheet names: at most 31 characters, no []:*?/\\, unique."""
+    out: list[str] = []
+    for name in names:
+        clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31] or "sheet"
+        base, k = clean, 2
+        while clean in out:
+            suffix = f"~{k}"
+            clean, k = base[: 31 - len(suffix)] + suffix, k + 1
+        out.append(clean)
+    return out
+
+
+def _xlsx_value(value: Any) -> Any:
+    """A cell value openpyxl stores as data: strings never become formulas, control characters go."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if len(value) > _XLSX_CELL_LIMIT:
+            value = value[: _XLSX_CELL_LIMIT - 1] + "…"
+    return value
+
+
+def xlsx_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
+    """One sheet per table, deterministic bytes (fixed properties and ZIP times)."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import TYPE_STRING
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet_name, (_, frame) in zip(_sheet_names(list(tables)), tables.items(), strict=True):
+        ws = wb.create_sheet(sheet_name)
+        ws.append([str(c) for c in frame.columns])
+        for row in frame.itertuples(index=False):
+            ws.append([_xlsx_value(v) for v in row])
+        for cells in ws.iter_rows(min_row=2):
+            for cell in cells:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = TYPE_STRING  # text, not a formula
+        ws.freeze_panes = "A2"
+    props = wb.properties
+    props.creator = "nqpf_text"
+    props.lastModifiedBy = "nqpf_text"
+    props.created = props.modified = FIXED_TIME
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _normalize_zip(buf.getvalue())
+
+
+def _normalize_zip(data: bytes) -> bytes:
+    """The same archive with every entry time fixed and core.xml's clock stamps pinned."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            payload = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                payload = _pin_core(payload)
+            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, payload)
+    return out.getvalue()
+
+
+def _pin_core(payload: bytes) -> bytes:
+    import re
+
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    return re.sub(
+        rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>" + stamp + rb"\g<2>", payload
+    )
+
+
+def write_xlsx(tables: dict[str, pd.DataFrame], path: str | Path) -> Path:
+    return atomic_write_bytes(path, xlsx_bytes(tables))
+
+
+def dta_frame(panel: pd.DataFrame) -> pd.DataFrame:
+    """The region-year panel with Stata-friendly types (strings for ids, no missing strings)."""
+    frame = panel.copy()
+    for col in frame.columns:
+        if frame[col].dtype == object:
+            frame[col] = frame[col].map(lambda v: "" if v is None or v != v else str(v))
+        elif frame[col].dtype == bool:
+            frame[col] = frame[col].astype("int8")
+    return frame
+
+
+def write_dta(panel: pd.DataFrame, path: str | Path) -> Path:
+    """Stata 14+ ``.dta`` (version 118, Unicode names) of the region-year panel."""
+    labels = {
+        "region": "region id (GB/T 2260 code, macro.*, zone.*)",
+        "year": "year of the documents",
+        "count": "place mentions of the region itself",
+        "per_10k": "count per 10,000 characters of the year's documents",
+        "documents": "documents of the year mentioning the region",
+        "count_rollup": "mentions incl. its cities (and provinces, for macro regions)",
+        "per_10k_rollup": "count_rollup per 10,000 characters",
+    }
+
+    def write(tmp: Path) -> None:
+        frame = dta_frame(panel)
+        frame.to_stata(
+            tmp,
+            write_index=False,
+            version=118,
+            time_stamp=FIXED_TIME,
+            data_label="nqpf_text region-year panel",
+            variable_labels={k: v for k, v in labels.items() if k in frame.columns},
+        )
+
+    return atomic_write(path, write)
+
+
+def write_reports(
+    tables: dict[str, pd.DataFrame],
+    out_dir: str | Path,
+    *,
+    ct: Any = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    generated: str | datetime | None = None,
+    title: str = "nqpf_text report",
+) -> list[Path]:
+    """Write ``tables/*.csv``, ``tables/region_year_panel.dta``, ``tables.xlsx``, ``report.html`` and
+    ``summary.md`` into ``out_dir``; return the paths written, in that order.
+
+    ``ct`` (the corpus tables) is accepted for callers that pass it and is not needed here: every
+    number and every string the reports show is in ``tables``.
+    """
+    del ct
+    out = Path(out_dir)
+    tick = progress or (lambda stage, done, total: None)
+    total = len(tables) + 4
+    written: list[Path] = []
+    for i, (name, frame) in enumerate(tables.items(), start=1):
+        written.append(write_csv(frame, out / "tables" / f"{name}.csv"))
+        tick("write", i, total)
+    if _STATA_TABLE in tables:
+        written.append(write_dta(tables[_STATA_TABLE], out / "tables" / f"{_STATA_TABLE}.dta"))
+    written.append(write_xlsx(tables, out / "tables.xlsx"))
+    tick("write", len(tables) + 2, total)
+    written.append(
+        atomic_write_text(
+            out / "report.html", render_html(tables, generated=generation_time(generated), title=title)
+        )
+    )
+    tick("write", len(tables) + 3, total)
+    relative = [p.relative_to(out).as_posix() for p in written] + ["report.html", "summary.md"]
+    relative = list(dict.fromkeys(relative))
+    written.append(atomic_write_text(out / "summary.md", render_markdown(tables, relative)))
+    tick("write", total, total)
+    return written
