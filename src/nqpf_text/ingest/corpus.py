@@ -1,0 +1,396 @@
+"""Read files and folders into :class:`Document` records: decode → layout repair → split → normalize.
+
+Per file: decode the bytes, map every character to the raw text (``MappedText.identity``), mark the
+layout (page numbers, headers, footnote blocks, bylines…), join lines into paragraphs, cut the file
+into pieces, and normalize each piece. Metadata comes from the file name, a ``.json`` sidecar, the
+layout (bylines, attributions, bios), and the manifest, which wins.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..errors import InputError
+from ..offsets import MappedText
+from ..types import Document, Footnote, Issue, Skipped
+from .filenames import meta_from_name, meta_from_sidecar, region_from_text
+from .layout import Mark, analyse, assemble, scan_lines
+from .manifest import FileEntry, Manifest, load_manifest
+from .readers import SUFFIXES, read_source
+from .split import plan_pieces
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["DOCUMENT_COLUMNS", "IngestResult", "read_corpus", "read_file"]
+
+DOCUMENT_COLUMNS = [
+    "doc",
+    "source",
+    "piece",
+    "title",
+    "date",
+    "date_inferred",
+    "date_cue",
+    "year",
+    "author",
+    "affiliation",
+    "outlet",
+    "kind",
+    "focal_region",
+    "encoding",
+    "sha256",
+    "line_start",
+    "line_end",
+    "chars",
+    "text",
+    "extra",
+]
+_MAIN_FIELDS = set(DOCUMENT_COLUMNS)
+_MANIFEST_NAMES = {"manifest.yaml", "manifest.yml"}
+_FULL_DATE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})年(\d{1,2})月(?:(\d{1,2})日)?")
+
+
+@dataclass
+class IngestResult:
+    """Documents read from a corpus, the files skipped (with why) and damage found on the way."""
+
+    documents: list[Document] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    def documents_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        rows = [_document_row(d) for d in self.documents]
+        return pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
+
+    def skipped_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame([(s.file, s.reason) for s in self.skipped], columns=["file", "reason"])
+
+    def issues_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(
+            [(i.file, i.place, i.message) for i in self.issues], columns=["file", "place", "message"]
+        )
+
+    def footnotes_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        rows = [
+            (d.doc, f.marker, f.start, f.raw_start, f.raw_end, f.text)
+            for d in self.documents
+            for f in d.footnotes
+        ]
+        return pd.DataFrame(rows, columns=["doc", "marker", "start", "raw_start", "raw_end", "text"])
+
+
+def _document_row(d: Document) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "doc": d.doc,
+        "source": d.source,
+        "encoding": d.encoding,
+        "sha256": d.sha256,
+        "line_start": d.line_start,
+        "line_end": d.line_end,
+        "chars": len(d.text),
+        "text": d.text,
+    }
+    for key in (
+        "piece",
+        "title",
+        "date",
+        "date_inferred",
+        "date_cue",
+        "year",
+        "author",
+        "affiliation",
+        "outlet",
+        "kind",
+        "focal_region",
+    ):
+        row[key] = d.meta.get(key)
+    extra = {k: v for k, v in d.meta.items() if k not in _MAIN_FIELDS}
+    row["extra"] = json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else ""
+    return row
+
+
+# --------------------------------------------------------------------------- one file
+
+
+@dataclass
+class _Context:
+    manifests: list[Manifest]
+
+    def entry(self, sha256: str, rel: str) -> FileEntry | None:
+        for manifest in self.manifests:
+            found = manifest.lookup(sha256, rel)
+            if found is not None:
+                return found
+        return None
+
+
+def _shipped_manifest() -> Manifest | None:
+    from ..resources import manifest_path
+
+    path = manifest_path()
+    if not path.is_file():
+        return None
+    return load_manifest(path, None, warn_unmatched=False)
+
+
+def _infer_date(text: str) -> tuple[str, str] | None:
+    """Latest full date mentioned: a piece is not older than the events it reports."""
+    best: tuple[tuple[int, int, int], str] | None = None
+    for m in _FULL_DATE.finditer(text):
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+        if not 1 <= mo <= 12 or d > 31:
+            continue
+        key = (y, mo, d)
+        if best is None or key > best[0]:
+            best = (key, m.group(0))
+    if best is None:
+        return None
+    (y, mo, d), cue = best
+    iso = f"{y}-{mo:02d}" + (f"-{d:02d}" if d else "")
+    return iso, f"latest date in the text: {cue}"
+
+
+def _opening_date(text: str) -> str | None:
+    """A delivery date opening the text (2025年1月19日在…会议上)."""
+    for para in text.split("\n", 6)[:6]:
+        m = re.match(r"^(\d{4})年(\d{1,2})月(\d{1,2})日(?:在|于|$)", para)
+        if m:
+            return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    return None
+
+
+def _appendix(meta: dict[str, Any], lines: list[Any], norm: MappedText) -> None:
+    """Where an appendix (flagged in the manifest by its first raw line) starts in the text."""
+    first = meta.get("appendix_from_line")
+    if isinstance(first, int) and 1 <= first <= len(lines) and len(norm):
+        pos = int(np.searchsorted(norm.starts, lines[first - 1].start, side="left"))
+        if pos < len(norm):
+            meta["appendix_start"] = pos
+
+
+def _finish_meta(meta: dict[str, Any], text: str, footnotes: list[Footnote]) -> None:
+    if "date" not in meta:
+        opening = _opening_date(text)
+        if opening:
+            meta["date"], meta["date_inferred"] = opening, False
+        else:
+            inferred = _infer_date(text)
+            if inferred:
+                meta["date"], meta["date_cue"] = inferred
+                meta["date_inferred"] = True
+    elif meta["date"] and "date_inferred" not in meta:
+        meta["date_inferred"] = False
+    if meta.get("date") and not meta.get("year"):
+        meta["year"] = int(str(meta["date"])[:4])
+    if not meta.get("focal_region") and meta.get("outlet") and re.search(r"[日晚]报$", str(meta["outlet"])):
+        region = region_from_text(str(meta["outlet"]))
+        if region:
+            meta["focal_region"] = region
+    if not meta.get("kind"):
+        refs = sum(1 for f in footnotes if f.marker.startswith(("[", "［", "〔")))
+        if refs >= 5 or re.search(r"^(?:摘\s*要|关键词|参考文献)", text, re.M):
+            meta["kind"] = "academic paper"
+
+
+def _trim(mapped: MappedText) -> MappedText:
+    text = mapped.text
+    left = len(text) - len(text.lstrip())
+    right = len(text.rstrip())
+    return mapped.slice(left, max(left, right))
+
+
+def _footnotes(marks: list[Mark], mapped: MappedText) -> list[Footnote]:
+    out = []
+    for mk in marks:
+        pos = int(np.searchsorted(mapped.starts, mk.raw_end, side="left")) if len(mapped) else 0
+        out.append(Footnote(mk.marker, pos, mk.raw_start, mk.raw_end, mk.text))
+    return out
+
+
+def _file_documents(path: Path, name: str, rel: str, context: _Context) -> tuple[list[Document], list[Issue]]:
+    from ..normalize import normalize
+
+    src = read_source(path)
+    issues = [Issue(name, f"byte {offset}", message) for offset, message in src.damage]
+    raw = src.text
+    lines = scan_lines(raw)
+    info = analyse(lines)
+    entry = context.entry(src.sha256, rel)
+    pieces, plan_issues = plan_pieces(lines, info, entry, name)
+    issues.extend(plan_issues)
+    if not pieces:
+        raise InputError(path, "no text left after layout repair")
+
+    base: dict[str, Any] = dict(meta_from_name(path))
+    try:
+        base.update(meta_from_sidecar(path))
+    except InputError as err:
+        issues.append(Issue(err.path, err.place or "", err.detail))
+    if info.journal:
+        base.setdefault("outlet", info.journal.get("outlet"))
+        base["issue"] = f"{info.journal.get('year')}年第{info.journal.get('issue')}期"
+    if info.headers:
+        base["running_headers"] = "；".join(info.headers)
+
+    firsts = [next(k for k in range(p.first, len(lines)) if lines[k].kind == "text") for p in pieces]
+    repaired = assemble(raw, lines, info, breaks=set(firsts))
+    mapped = repaired.mapped
+    cut = [int(np.searchsorted(mapped.starts, lines[k].content_start, side="left")) for k in firsts]
+    cut.append(len(mapped))
+    raw_bounds = [lines[p.first].start for p in pieces] + [len(raw)]
+
+    docs: list[Document] = []
+    multi = len(pieces) > 1
+    for n, piece in enumerate(pieces):
+        body = _trim(mapped.slice(cut[n], cut[n + 1]))
+        if not body.text:
+            issues.append(
+                Issue(name, f"line {piece.line_start}", "piece has no body text after repair; left out")
+            )
+            continue
+        norm = normalize(body)
+        lo, hi = raw_bounds[n], raw_bounds[n + 1]
+        notes = _footnotes([mk for mk in repaired.marks if lo <= mk.raw_start < hi], norm)
+        meta = dict(base)
+        if entry is not None:
+            meta.update(entry.meta)
+        meta.update(piece.meta)
+        _appendix(meta, lines, norm)
+        if multi:
+            meta["piece"] = n + 1
+        _finish_meta(meta, norm.text, notes)
+        docs.append(
+            Document(
+                doc=f"{name}#{n + 1}" if multi else name,
+                source=name,
+                mapped=norm,
+                raw=raw,
+                meta=meta,
+                encoding=src.encoding,
+                sha256=src.sha256,
+                line_start=piece.line_start,
+                line_end=piece.line_end,
+                footnotes=notes,
+            )
+        )
+    if multi and len(docs) != len(pieces):
+        for k, d in enumerate(docs, start=1):
+            d.doc = f"{name}#{k}"
+            d.meta["piece"] = k
+    return docs, issues
+
+
+def read_file(
+    path: str | os.PathLike[str],
+    *,
+    name: str | None = None,
+    manifest: str | os.PathLike[str] | None = None,
+) -> tuple[list[Document], list[Issue]]:
+    """Documents of one file (several for a compilation); raise :class:`InputError` if unusable."""
+    path_obj = Path(path)
+    manifests = []
+    if manifest is not None:
+        manifests.append(load_manifest(manifest, path_obj.parent, warn_unmatched=False))
+    shipped = _shipped_manifest()
+    if shipped is not None:
+        manifests.append(shipped)
+    return _file_documents(path_obj, name or str(path), path_obj.name, _Context(manifests))
+
+
+# --------------------------------------------------------------------------- folders
+
+
+def _is_hidden(rel: Path) -> bool:
+    return any(part.startswith(".") for part in rel.parts)
+
+
+def _walk(root: Path, recursive: bool) -> list[Path]:
+    """Relative paths of the directory entries under ``root`` (not directories), sorted."""
+    found: list[Path] = []
+    if recursive:
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            base = Path(dirpath).relative_to(root)
+            found.extend(base / f for f in filenames)
+            found.extend(base / d for d in list(dirnames) if (Path(dirpath) / d).is_symlink())
+    else:
+        found = [Path(e.name) for e in os.scandir(root) if not e.is_dir(follow_symlinks=False)]
+    return sorted((p for p in found if not _is_hidden(p)), key=lambda p: p.as_posix())
+
+
+def _is_sidecar(root: Path, rel: Path) -> bool:
+    if rel.suffix.lower() != ".json":
+        return False
+    return any((root / rel.with_suffix(s)).exists() for s in SUFFIXES)
+
+
+def read_corpus(
+    path: str | os.PathLike[str],
+    *,
+    manifest: str | os.PathLike[str] | None = None,
+    recursive: bool = True,
+) -> IngestResult:
+    """Read every supported file under ``path`` (or ``path`` itself); bad files are skipped, not fatal.
+
+    The manifest is ``manifest`` if given, else ``path/manifest.yaml`` if present; the shipped manifest
+    (curated seed corpus) is always consulted after it. A manifest that cannot be read, or with a path
+    leaving the corpus root, raises :class:`InputError`.
+    """
+    root = Path(path)
+    given = str(path)
+    if not root.exists():
+        raise InputError(given, "corpus folder not found")
+    single = root.is_file()
+    if single:
+        rels = [Path(root.name)]
+        root = root.parent
+    else:
+        rels = _walk(root, recursive)
+    local = (
+        Path(manifest)
+        if manifest is not None
+        else next((root / n for n in _MANIFEST_NAMES if (root / n).is_file()), None)
+    )
+    manifests: list[Manifest] = []
+    if local is not None:
+        manifests.append(load_manifest(local, root))
+    shipped = _shipped_manifest()
+    if shipped is not None and not (local is not None and local.resolve() == shipped.source.resolve()):
+        manifests.append(shipped)
+    context = _Context(manifests)
+
+    result = IngestResult()
+    for rel in rels:
+        if rel.as_posix() in _MANIFEST_NAMES or _is_sidecar(root, rel):
+            continue
+        name = given if single else os.path.join(given, str(rel))
+        if rel.suffix.lower() not in SUFFIXES:
+            result.skipped.append(Skipped(name, f"unsupported file type ({rel.suffix or 'no extension'})"))
+            continue
+        try:
+            docs, issues = _file_documents(root / rel, name, rel.as_posix(), context)
+        except InputError as err:
+            place = f" ({err.place})" if err.place else ""
+            result.skipped.append(Skipped(name, err.detail + place))
+            continue
+        result.documents.extend(docs)
+        result.issues.extend(issues)
+    if local is not None:
+        result.issues.extend(manifests[0].unmatched_issues())
+    return result
