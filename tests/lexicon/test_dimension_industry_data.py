@@ -216,6 +216,22 @@ def test_contract_traps_are_claimed_by_the_right_file() -> None:
     assert "组织" not in dims and dims["产业组织"] == "org"
 
 
+@pytest.mark.parametrize("config", ["s2hk", "s2tw", "s2t"])
+def test_terms_survive_traditional_script(config: str) -> None:
+    """A term written in traditional script normalizes back to a term of the same entry."""
+    import opencc
+
+    converter = opencc.OpenCC(config)
+    for name in FILES:
+        index = {t: e["id"] for e in _raw(name)["entries"] for t in _terms(e)}
+        lost = {
+            t: normalize_text(converter.convert(t))
+            for t, i in index.items()
+            if index.get(normalize_text(converter.convert(t))) != i
+        }
+        assert not lost, (name, lost)
+
+
 def test_project_loader_accepts_the_files() -> None:
     lexicons = [Lexicon.from_yaml(LEXICONS / f) for f in FILES.values()]
     assert check_lexicons(lexicons) == []
