@@ -81,6 +81,7 @@ class Node:
     level: int
     parent: str | None = None
     children: tuple[str, ...] = ()
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ class Scoring:
 
 
 _TOP_KEYS = {
-    "framework", "version", "name", "source", "description", "levels", "indicators", "exclude", "scoring",
+    "framework", "version", "name", "source", "description", "levels", "indicators", "exclude", "veto", "scoring",
     "notes", "sources",
 }  # fmt: skip
 _NODE_KEYS = {"id", "name", "children", "description", "notes"}
@@ -261,19 +262,30 @@ def _parse_levels(loc: _Loc | None) -> tuple[Node, ...]:
             for child in children_loc.items():
                 _check_keys(child, _NODE_KEYS - {"children"}, f"child of {nid}")
                 cid = _string(child.get("id"), "level node id", child)
-                children.append(Node(cid, _string(child.get("name"), f"name of {cid}", child), 2, nid))
+                children.append(
+                    Node(cid, _string(child.get("name"), f"name of {cid}", child), 2, nid, line=child.line)
+                )
         nodes.append(
             Node(
-                nid, _string(item.get("name"), f"name of {nid}", item), 1, None, tuple(c.id for c in children)
+                nid,
+                _string(item.get("name"), f"name of {nid}", item),
+                1,
+                None,
+                tuple(c.id for c in children),
+                line=item.line,
             )
         )
         nodes.extend(children)
     return tuple(nodes)
 
 
-def _parse_leaf(item: _Loc) -> Indicator:
+def _parse_leaf(item: _Loc, node_ids: set[str]) -> Indicator:
     _check_keys(item, _LEAF_KEYS, "indicator")
     iid = _string(item.get("id"), "indicator id", item)
+    parent_loc = item.get("parent")
+    parent = _string(parent_loc, f"{iid} parent", item, required=bool(node_ids)) or None
+    if parent is not None and parent not in node_ids:
+        raise (parent_loc or item).fail(f"{iid}: parent {parent!r} is not a level node")
     direction_loc = item.get("direction")
     direction = _string(direction_loc, f"{iid} direction", item, required=False) or "+"
     if direction not in _DIRECTIONS:
@@ -296,7 +308,7 @@ def _parse_leaf(item: _Loc) -> Indicator:
     return Indicator(
         id=iid,
         name=_string(item.get("name"), f"{iid} name", item),
-        parent=_string(item.get("parent"), f"{iid} parent", item, required=False) or None,
+        parent=parent,
         measure=_string(item.get("measure"), f"{iid} measure", item, required=False),
         direction=_DIRECTIONS[direction],
         description=_string(item.get("description"), f"{iid} description", item, required=False),
@@ -305,7 +317,7 @@ def _parse_leaf(item: _Loc) -> Indicator:
         profile=_string(item.get("profile"), f"{iid} profile", item, required=False),
         sources=sources,
         components=components,
-        line=item.line,
+        line=item.get("id").line if item.get("id") else item.line,
     )
 
 
@@ -348,6 +360,7 @@ class Framework:
     levels: tuple[Node, ...]
     indicators: tuple[Indicator, ...]
     exclude: tuple[str, ...] = ()
+    veto: tuple[Cue, ...] = ()
     scoring: Scoring = field(default_factory=Scoring)
     path: str = ""
 
@@ -375,7 +388,8 @@ class Framework:
         leaves_loc = root.get("indicators")
         if leaves_loc is None or not isinstance(leaves_loc.value, list) or not leaves_loc.value:
             raise (leaves_loc or root).fail("'indicators' must be a non-empty list of leaves")
-        leaves = [_parse_leaf(item) for item in leaves_loc.items()]
+        node_ids = {node.id for node in levels}
+        leaves = [_parse_leaf(item, node_ids) for item in leaves_loc.items()]
         cls._check_ids(levels, leaves, leaves_loc)
         exclude_loc = root.get("exclude")
         exclude: tuple[str, ...] = ()
@@ -394,6 +408,7 @@ class Framework:
             levels=levels,
             indicators=tuple(leaves),
             exclude=exclude,
+            veto=_parse_cues(root.get("veto"), "*", "veto"),
             scoring=_parse_scoring(root.get("scoring")),
             path=str(path),
         )
@@ -403,19 +418,13 @@ class Framework:
         seen: dict[str, str] = {}
         for node in levels:
             if node.id in seen:
-                raise loc.fail(f"duplicate id {node.id!r} in levels")
+                raise InputError(loc.path, f"duplicate id {node.id!r} in levels", place=f"line {node.line}")
             seen[node.id] = "node"
         for leaf in leaves:
             place = f"line {leaf.line}"
             if leaf.id in seen:
                 raise InputError(loc.path, f"duplicate id {leaf.id!r}", place=place)
             seen[leaf.id] = "leaf"
-            if levels and leaf.parent is None:
-                raise InputError(loc.path, f"{leaf.id}: parent is missing (levels are declared)", place=place)
-            if leaf.parent is not None and seen.get(leaf.parent) != "node":
-                raise InputError(
-                    loc.path, f"{leaf.id}: parent {leaf.parent!r} is not a level node", place=place
-                )
             if not leaf.cues and not leaf.profile:
                 raise InputError(loc.path, f"{leaf.id}: needs cues or a profile to be linkable", place=place)
 
@@ -526,6 +535,10 @@ class _CueMatcher:
                 else:
                     self._anti_patterns.append((re.compile(cue.pattern or "", re.IGNORECASE), cue))
         terms.extend((_fold(x), ("exclude", None)) for x in framework.exclude)
+        self._veto = [
+            (re.compile(re.escape(c.term) if c.term else c.pattern or "", re.IGNORECASE), c.weight)
+            for c in framework.veto
+        ]
         self._index: TermIndex[tuple[str, Cue | None]] = TermIndex(terms)
 
     @staticmethod
@@ -534,6 +547,16 @@ class _CueMatcher:
         if _ASCII_WORD.match(text[start]) and start > 0 and _ASCII_WORD.match(text[start - 1]):
             return False
         return not (_ASCII_WORD.match(text[end - 1]) and end < len(text) and _ASCII_WORD.match(text[end]))
+
+    def vetoes(self, text: str) -> list[tuple[int, int, float]]:
+        """Spans of veto matches (honours, certifications); cues inside them are damped."""
+        folded = _fold(text)
+        return [
+            (m.start(), m.end(), w)
+            for rx, w in self._veto
+            for m in rx.finditer(folded)
+            if m.end() > m.start()
+        ]
 
     def find(self, text: str) -> list[_Found]:
         folded = _fold(text)
@@ -671,6 +694,7 @@ class IndicatorLinker:
         fw = self.framework_
         index = {iid: i for i, iid in enumerate(fw.ids)}
         found = self.matcher_.find(text)
+        vetoes = self.matcher_.vetoes(text)
         miss = np.ones(len(index))
         seen: set[tuple[str, str]] = set()
         for f in found:
@@ -678,7 +702,11 @@ class IndicatorLinker:
             if key in seen:
                 continue  # the same cue twice is one piece of evidence
             seen.add(key)
-            miss[index[f.cue.indicator]] *= 1.0 - f.cue.weight
+            weight = f.cue.weight
+            for vs, ve, vw in vetoes:
+                if vs <= f.start and f.end <= ve:
+                    weight *= 1.0 - vw
+            miss[index[f.cue.indicator]] *= 1.0 - weight
         strength = 1.0 - miss
         for cue in self.matcher_.anti(text):
             strength[index[cue.indicator]] *= 1.0 - cue.weight
