@@ -20,8 +20,32 @@ DIRS = ["--directions", "a=+,b=-,c=+"]
 GOOD = "unit,time,a,b,c\nx,2014,1,5,2\ny,2014,2,3,9\nz,2014,4,1,4\nx,2015,2,4,3\ny,2015,3,3,8\nz,2015,5,2,6\n"
 
 
-DAGUM_SEED = f"score dagum {SEED} --unit province --group region --time year --value nqpf".split(" ")
-GROWTH_SEED = f"score growth {SEED} --unit province --time year --value nqpf --group region".split(" ")
+DAGUM_SEED = [
+    "score",
+    "dagum",
+    SEED,
+    "--unit",
+    "province",
+    "--group",
+    "region",
+    "--time",
+    "year",
+    "--value",
+    "nqpf",
+]
+GROWTH_SEED = [
+    "score",
+    "growth",
+    SEED,
+    "--unit",
+    "province",
+    "--time",
+    "year",
+    "--value",
+    "nqpf",
+    "--group",
+    "region",
+]
 
 
 def run(*args: str):

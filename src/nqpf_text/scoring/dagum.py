@@ -39,6 +39,9 @@ __all__ = [
 ]
 
 
+_BOOT_BATCH_VALUES = 1_000_000
+
+
 def pair_key(a: str, b: str) -> str:
     return f"{a}|{b}"
 
@@ -219,12 +222,36 @@ def _flat_ci(ci: dict[str, Any]) -> dict[str, list[float]]:
 
 
 # ----------------------------------------------------------------------------------------------- drivers
+def _concat(chunks: list[_Parts]) -> _Parts:
+    """Join batched decompositions along the replicate axis."""
+
+    def join(values: list[Any]) -> np.ndarray:
+        return np.concatenate([np.atleast_1d(v) for v in values])
+
+    def join_dict(attr: str) -> dict[str, np.ndarray]:
+        return {k: join([getattr(c, attr)[k] for c in chunks]) for k in getattr(chunks[0], attr)}
+
+    scalars = [join([getattr(c, k) for c in chunks]) for k in ("G", "Gw", "Gnb", "Gt")]
+    return _Parts(*scalars, join_dict("within"), join_dict("between"), join_dict("D"))
+
+
 def _bootstrap_ci(
     groups: list[np.ndarray], names: list[str], reps: int, rng: np.random.Generator, level: float
 ) -> dict[str, Any]:
-    """Percentile intervals from resampling units with replacement within each group."""
-    samples = [g[rng.integers(0, len(g), size=(reps, len(g)))] for g in groups]
-    parts = dagum_decompose(samples, names)
+    """Percentile intervals from resampling units with replacement within each group.
+
+    Replicates run in batches of about a million values: vectorized for small panels, bounded
+    memory for large ones.
+    """
+    n = sum(len(g) for g in groups)
+    batch = max(1, _BOOT_BATCH_VALUES // n)
+    chunks = []
+    for start in range(0, reps, batch):
+        size = min(batch, reps - start)
+        chunks.append(
+            dagum_decompose([g[rng.integers(0, len(g), size=(size, len(g)))] for g in groups], names)
+        )
+    parts = _concat(chunks)
     lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
 
     def bounds(x: np.ndarray) -> list[float]:

@@ -62,7 +62,11 @@ def standardize(x: np.ndarray, benefit: np.ndarray) -> tuple[np.ndarray, np.ndar
     span = hi - lo
     constant = span == 0
     safe = np.where(constant, 1.0, span)
-    v = np.where(benefit, (x - lo) / safe, (hi - x) / safe)
+    v = x - lo
+    cost = ~np.asarray(benefit, dtype=bool)
+    if cost.any():
+        v[:, cost] = hi[cost] - x[:, cost]
+    v /= safe
     v[:, constant] = 0.0
     return v, constant
 
@@ -71,12 +75,13 @@ def entropy_weights(x: np.ndarray, benefit: np.ndarray, *, shift: float = DEFAUL
     """Entropy, divergence and weights of the columns of ``x`` (rows standardized together). No validation."""
     m = x.shape[0]
     v, constant = standardize(x, benefit)
-    shifted = v + shift
-    total = shifted.sum(axis=0)
-    p = shifted / np.where(total > 0, total, 1.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
+    p = v + shift
+    total = p.sum(axis=0)
+    p /= np.where(total > 0, total, 1.0)
+    plogp = np.log(p, out=np.zeros_like(p), where=p > 0)  # 0·ln 0 = 0
+    plogp *= p
     e = -plogp.sum(axis=0) / np.log(m)
+    del p, plogp
     e[constant] = 1.0
     d = np.clip(1.0 - e, 0.0, None)
     d[constant] = 0.0
@@ -88,8 +93,10 @@ def entropy_weights(x: np.ndarray, benefit: np.ndarray, *, shift: float = DEFAUL
 def topsis(v: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """D+, D− and closeness C of each row of the weighted matrix w·v (ideal = column max, anti = min)."""
     z = v * w
-    d_plus = np.sqrt(((z - z.max(axis=0)) ** 2).sum(axis=1))
-    d_minus = np.sqrt(((z - z.min(axis=0)) ** 2).sum(axis=1))
+    gap = z - z.max(axis=0)
+    d_plus = np.sqrt(np.einsum("ij,ij->i", gap, gap))
+    np.subtract(z, z.min(axis=0), out=gap)
+    d_minus = np.sqrt(np.einsum("ij,ij->i", gap, gap))
     total = d_plus + d_minus
     c = np.divide(d_minus, total, out=np.zeros_like(total), where=total > 0)
     return d_plus, d_minus, c
