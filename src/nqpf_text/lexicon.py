@@ -45,6 +45,7 @@ _LEXICON_KEYS = {
     "notes",
     "source",
     "sources",
+    "auto_boundary",
 }
 _LINE = "__line__"
 
@@ -115,6 +116,7 @@ class TermRule:
     priority: int = 0
     multi: bool = False
     line: int = 0
+    start_only: bool = False  # an automatic boundary check asks only that the term start a word
 
     @property
     def needs_boundary(self) -> bool:
@@ -200,7 +202,7 @@ def _strings(value: Any, path: Path, line: int, what: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _rule(raw: Any, entry: dict[str, Any], path: Path, kind: str) -> TermRule:
+def _rule(raw: Any, entry: dict[str, Any], path: Path, kind: str, auto_start: bool = False) -> TermRule:
     line = entry.get(_LINE, 0)
     options: dict[str, Any] = {}
     if isinstance(raw, str):
@@ -254,10 +256,11 @@ def _rule(raw: Any, entry: dict[str, Any], path: Path, kind: str) -> TermRule:
         priority=priority,
         multi=bool(options.get("multi", entry.get("multi", False))),
         line=line,
+        start_only=auto_start and boundary == "auto",
     )
 
 
-def _build_entry(raw: Any, lexicon: str, category: str, path: Path) -> Entry:
+def _build_entry(raw: Any, lexicon: str, category: str, path: Path, auto_start: bool = False) -> Entry:
     if not isinstance(raw, dict):
         raise InputError(path, f"every entry must be a mapping; got {raw!r}")
     line = raw.get(_LINE, 0)
@@ -272,7 +275,8 @@ def _build_entry(raw: Any, lexicon: str, category: str, path: Path) -> Entry:
     if not isinstance(terms, list) or not isinstance(patterns, list):
         raise InputError(path, f"'terms' and 'patterns' must be lists (entry {entry_id!r})", _where(line))
     rules = tuple(
-        [_rule(t, raw, path, "term") for t in terms] + [_rule(p, raw, path, "pattern") for p in patterns]
+        [_rule(t, raw, path, "term", auto_start) for t in terms]
+        + [_rule(p, raw, path, "pattern", auto_start) for p in patterns]
     )
     name = raw.get("name", entry_id)
     if not isinstance(name, str):
@@ -307,7 +311,12 @@ def _build_lexicon(path: Path, data: Any) -> Lexicon:
     if not isinstance(data.get("entries"), list):
         raise InputError(path, "'entries' must be a list", "line 1")
     name, category = data["lexicon"], data["category"]
-    entries = tuple(_build_entry(raw, name, category, path) for raw in data["entries"])
+    auto = data.get("auto_boundary", "both")
+    if auto not in ("both", "start"):
+        raise InputError(
+            path, f"auto_boundary must be 'both' or 'start'; got {auto!r}", _where(data.get(_LINE, 0))
+        )
+    entries = tuple(_build_entry(raw, name, category, path, auto == "start") for raw in data["entries"])
     by_id: dict[str, Entry] = {}
     for entry in entries:
         by_id.setdefault(entry.id, entry)

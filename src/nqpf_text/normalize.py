@@ -53,6 +53,9 @@ _ZHU_KEEP = (
     "土著", "著录", "编著", "著者", "合著", "巨著", "遗著", "译著", "著书", "鸿篇巨著", "著有",
 )  # fmt: skip
 
+# Hong Kong character forms that OpenCC t2s leaves as they are.
+_HK_CHARS = str.maketrans({"衞": "卫", "衛": "卫", "綫": "线"})
+
 _FULLWIDTH = {
     cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
 }
@@ -101,7 +104,7 @@ def _to_simplified(mapped: MappedText) -> MappedText:
 def normalize(mapped: MappedText) -> MappedText:
     """Full-width letters/digits → ASCII, traditional → simplified, HK/TW wording → Mainland."""
     mapped = mapped.translate(_FULLWIDTH)
-    mapped = _to_simplified(mapped)
+    mapped = _to_simplified(mapped).translate(_HK_CHARS)
     return mapped.sub(_phrase_rx(), _phrase_repl)
 
 

@@ -23,6 +23,7 @@ from .types import Document, Mention, Sentence
 __all__ = ["Tagger", "kwic_lookup", "lexicon_stats", "mentions_frame"]
 
 PATTERN_TIMEOUT = 2.0  # seconds one lexicon regex may spend on one document
+CONTEXT_WINDOW = 16  # characters a context rule may look at on each side
 MAX_SEGMENT_SPAN = 400  # longer sentences are segmented in a window around the candidate
 
 
@@ -125,8 +126,8 @@ class Tagger:
         return bool(suffixes) and text.startswith(suffixes, end)
 
     def _context_ok(self, text: str, hit: Hit[_Claim], rule: TermRule, place_ends: set[int]) -> bool:
-        after = text[hit.end : hit.end + 8]
-        before = text[max(0, hit.start - 8) : hit.start]
+        after = text[hit.end : hit.end + CONTEXT_WINDOW]
+        before = text[max(0, hit.start - CONTEXT_WINDOW) : hit.start]
         if rule.followed_by and not after.startswith(rule.followed_by):
             return False
         if rule.not_followed_by and after.startswith(rule.not_followed_by):
@@ -151,7 +152,7 @@ class Tagger:
         sent_starts: list[int] = []
         boundary_cache: dict[tuple[int, int], set[int]] = {}
 
-        def on_boundaries(start: int, end: int) -> bool:
+        def on_boundaries(start: int, end: int, start_only: bool) -> bool:
             """Do ``start`` and ``end`` fall on word boundaries of the sentence around them?"""
             nonlocal sent_spans
             if sent_spans is None:
@@ -165,7 +166,7 @@ class Tagger:
             if (lo, hi) not in boundary_cache:
                 boundary_cache[(lo, hi)] = {lo + b for b in self._segmenter.boundaries(text[lo:hi])}
             bounds = boundary_cache[(lo, hi)]
-            return start in bounds and end in bounds
+            return start in bounds and (start_only or end in bounds)
 
         valid: list[Hit[tuple[_Claim, str]]] = []
         for hit in raw_hits:
@@ -178,7 +179,11 @@ class Tagger:
                 if not self._context_ok(text, hit, rule, place_ends):
                     continue
                 role = "org" if self._org_role(text, hit.end, claim.lexicon) else "place"
-                if role == "place" and rule.needs_boundary and not on_boundaries(hit.start, hit.end):
+                if (
+                    role == "place"
+                    and rule.needs_boundary
+                    and not on_boundaries(hit.start, hit.end, rule.start_only)
+                ):
                     continue
                 kept.append((claim, role))
             if kept:
