@@ -28,6 +28,7 @@ __all__ = [
 
 MAX_ALIAS_EXPANSION = 100_000  # nodes a YAML file may expand to through aliases (billion laughs)
 MAX_PATTERN_LENGTH = 300
+CONTEXT_WINDOW = 16  # characters a context rule looks at on each side of a match
 _CONTEXT_KEYS = ("followed_by", "not_followed_by", "preceded_by", "not_preceded_by")
 _TERM_KEYS = {"term", "pattern", "boundary", "context", "priority", "multi", "role", "notes"}
 _ENTRY_KEYS = {
@@ -382,6 +383,13 @@ def check_lexicons(lexicons: Iterable[Lexicon]) -> list[str]:
                 else:
                     problems.extend(
                         f"{rwhere}: {p} (entry {entry.id!r})" for p in pattern_problems(rule.pattern or "")
+                    )
+                for key in ("followed_by", "not_followed_by", "preceded_by", "not_preceded_by"):
+                    problems.extend(
+                        f"{rwhere}: context.{key} string {ctx!r} is longer than the {CONTEXT_WINDOW}-character "
+                        f"window rules look at (entry {entry.id!r})"
+                        for ctx in getattr(rule, key)
+                        if len(ctx) > CONTEXT_WINDOW
                     )
         for term, owners in claims.items():
             ids = {e.id for e, _ in owners}

@@ -15,7 +15,7 @@ from typing import Any
 import regex
 
 from .errors import InputError
-from .lexicon import Entry, Lexicon, TermRule, load_lexicons
+from .lexicon import CONTEXT_WINDOW, Entry, Lexicon, TermRule, load_lexicons
 from .match import Hit, TermIndex, leftmost_longest
 from .segment import Segmenter, split_sentences
 from .types import Document, Mention, Sentence
@@ -23,7 +23,6 @@ from .types import Document, Mention, Sentence
 __all__ = ["Tagger", "kwic_lookup", "lexicon_stats", "mentions_frame"]
 
 PATTERN_TIMEOUT = 2.0  # seconds one lexicon regex may spend on one document
-CONTEXT_WINDOW = 16  # characters a context rule may look at on each side
 MAX_SEGMENT_SPAN = 400  # longer sentences are segmented in a window around the candidate
 
 
