@@ -55,6 +55,7 @@ DOCUMENT_COLUMNS = [
 ]
 _MAIN_FIELDS = set(DOCUMENT_COLUMNS)
 _MANIFEST_NAMES = {"manifest.yaml", "manifest.yml"}
+_MARKDOWN = re.compile(r"^#{1,6}[ \t]+|^[ \t]*(?:[-*+]|>)[ \t]+|\*\*|__", re.M)
 _FULL_DATE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})年(\d{1,2})月(?:(\d{1,2})日)?")
 
 
@@ -202,6 +203,10 @@ def _finish_meta(meta: dict[str, Any], text: str, footnotes: list[Footnote]) -> 
         region = region_from_text(str(meta["outlet"]))
         if region:
             meta["focal_region"] = region
+    if "title" not in meta:
+        first = text.split("\n", 1)
+        if len(first) == 2 and len(first[0]) <= 50 and not re.search(r"[。！？；]$", first[0]):
+            meta["title"] = first[0]
     if not meta.get("kind"):
         refs = sum(1 for f in footnotes if f.marker.startswith(("[", "［", "〔")))
         if refs >= 5 or re.search(r"^(?:摘\s*要|关键词|参考文献)", text, re.M):
@@ -251,6 +256,8 @@ def _file_documents(path: Path, name: str, rel: str, context: _Context) -> tuple
     firsts = [next(k for k in range(p.first, len(lines)) if lines[k].kind == "text") for p in pieces]
     repaired = assemble(raw, lines, info, breaks=set(firsts))
     mapped = repaired.mapped
+    if path.suffix.lower() == ".md":
+        mapped = mapped.sub(_MARKDOWN, "")
     cut = [int(np.searchsorted(mapped.starts, lines[k].content_start, side="left")) for k in firsts]
     cut.append(len(mapped))
     raw_bounds = [lines[p.first].start for p in pieces] + [len(raw)]

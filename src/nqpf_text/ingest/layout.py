@@ -60,7 +60,8 @@ _HEADING_RX = re.compile(
     r"|\d{1,2}(?:\.\d{1,2}){0,3}[.．、](?!\d)"
     r"|\d{1,2}\)\s"
     r"|[一二三四五六七八九十]{1,3}\s*$"
-    r"|(?:一、)?(?:引言|引\s*言|结语|结\s*语|结论|前言|摘\s*要|关键词|参考文献|编者按|附表|附录|Abstract)"
+    r"|(?:一、)?(?:引言|引\s*言|结语|结\s*语|结论|前言|摘\s*要|关键词|参考文献|编者按|Abstract)"
+    r"|附[表录][一二三四五六七八九十\d]*\s*(?:[：:]|$)"
     r")"
 )
 _BULLET_RX = re.compile(r"^\s*[\ue000-\uf8ff●•■◆▪►√]")
@@ -165,7 +166,10 @@ def _local_width(lines: list[Line], idx: list[int]) -> np.ndarray:
 def _is_wrapped(lines: list[Line], idx: list[int]) -> bool:
     """Hard-wrapped text: many full lines stop mid-sentence (a paragraph-per-line file does not)."""
     long = [lines[i].body for i in idx if display_width(lines[i].body) >= 20]
-    if len(long) < 3:
+    if len(long) < 5:
+        return False
+    widths = sorted(display_width(b) for b in long)
+    if widths[len(widths) // 2] > 130:  # paragraphs on one line each, not a printed column
         return False
     mid = sum(1 for b in long if re.match(rf"[{HAN}A-Za-z0-9，、“（《]", b[-1]))
     return mid / len(long) >= 0.3
@@ -325,8 +329,8 @@ def _short(width: int, column: int, slack: int) -> bool:
     return width <= column - slack
 
 
-def _breaks(a: Line, b: Line, column: int, blank_between: bool, info: LayoutInfo) -> bool:
-    """Does a paragraph end between text lines ``a`` and ``b``?"""
+def _breaks(a: Line, b: Line, column: int, blank_between: bool, info: LayoutInfo, head: Line) -> bool:
+    """Does a paragraph end between text lines ``a`` and ``b``? (``head`` opened ``a``'s paragraph)"""
     if not info.wrapped:
         return True
     if blank_between and not info.doubled:
@@ -336,9 +340,12 @@ def _breaks(a: Line, b: Line, column: int, blank_between: bool, info: LayoutInfo
         return False
     if is_heading(b.body) or _BULLET_RX.match(b.body):
         return True
-    if a.trail:
-        return True
     wa = display_width(a.body)
+    if a.trail:
+        # a trailing space ends paragraphs, headings and bylines; inside a full body line that
+        # stops on a character (通过新质生产␠/力…) it is noise
+        mid_word = bool(re.match(rf"[{HAN}A-Za-z0-9]", last)) and not _short(wa, column, 4)
+        return not (mid_word and head is not a and not is_heading(head.body))
     if _ends_sentence(a.body) or last in "：:":
         return _short(wa, column, 4)
     if _short(wa, column, int(column * 0.4)):
@@ -363,10 +370,13 @@ def paragraph_starts(lines: list[Line], info: LayoutInfo) -> set[int]:
     """Indices of the text lines that open a paragraph (the first text line always does)."""
     idx = _text_indices(lines)
     starts = set(idx[:1])
+    head = lines[idx[0]] if idx else None
     for p, q in itertools.pairwise(idx):
         blank = any(lines[k].kind == "blank" for k in range(p + 1, q))
-        if _breaks(lines[p], lines[q], int(info.width[p]) if len(info.width) else 0, blank, info):
+        column = int(info.width[p]) if len(info.width) else 0
+        if _breaks(lines[p], lines[q], column, blank, info, head):  # type: ignore[arg-type]
             starts.add(q)
+            head = lines[q]
     return starts
 
 

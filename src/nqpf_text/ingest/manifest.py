@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -171,6 +172,15 @@ def _entry(index: int, raw: Any, source: Path, root: Path | None) -> FileEntry:
     )
 
 
+@lru_cache(maxsize=8)
+def _read_yaml(path: str, mtime_ns: int) -> Any:
+    """Parsed manifest, cached per file version (the shipped manifest is read for every file)."""
+    import yaml
+
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}
+
+
 def load_manifest(
     path: str | Path, root: str | Path | None = None, *, warn_unmatched: bool = True
 ) -> Manifest:
@@ -179,8 +189,7 @@ def load_manifest(
 
     path = Path(path)
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh) or {}
+        data = _read_yaml(str(path), path.stat().st_mtime_ns)
     except OSError as err:
         raise InputError(path, f"cannot read manifest: {err.strerror or err}") from err
     except yaml.YAMLError as err:
