@@ -102,13 +102,20 @@ def topsis(v: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     return d_plus, d_minus, c
 
 
+def group_rows(labels: np.ndarray) -> dict[str, np.ndarray]:
+    """Row indices of each distinct label (one sort instead of a comparison pass per label)."""
+    values, codes = np.unique(np.asarray(labels, dtype=str), return_inverse=True)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.cumsum(np.bincount(codes, minlength=len(values)))[:-1]
+    return dict(zip(values.tolist(), np.split(order, bounds), strict=True))
+
+
 def rank_within(scores: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Competition ranks (1 = highest) within each group, and whether each row shares its rank."""
     ranks = np.zeros(len(scores), dtype=int)
     tied = np.zeros(len(scores), dtype=bool)
     rounded = np.round(scores, _TIE_DECIMALS)
-    for g in dict.fromkeys(groups):
-        rows = np.flatnonzero(groups == g)
+    for rows in group_rows(groups).values():
         order = np.argsort(-rounded[rows], kind="stable")
         s = rounded[rows][order]
         new = np.r_[True, s[1:] != s[:-1]]
@@ -323,7 +330,8 @@ def _resolve(
 def _blocks(panel: Panel, by_time: bool) -> list[tuple[str, np.ndarray]]:
     if not by_time:
         return [("all", np.arange(len(panel)))]
-    blocks = [(t, np.flatnonzero(panel.time == t)) for t in time_order(panel.time)]
+    rows_of = group_rows(panel.time)
+    blocks = [(t, rows_of[t]) for t in time_order(panel.time)]
     for t, rows in blocks:
         if len(rows) < 2:
             raise InputError(

@@ -128,7 +128,7 @@ def _decode(data: bytes, path: str) -> str:
 
 
 def _header(text: str, sep: str, path: str) -> list[str]:
-    first = next(csv.reader(io.StringIO(text), delimiter=sep), [])
+    first = next(csv.reader(io.StringIO(text[:65536]), delimiter=sep), [])  # the header row only
     names = [h.replace("\ufeff", "").strip() for h in first]
     seen: set[str] = set()
     for name in names:
