@@ -160,6 +160,19 @@ def test_unknown_columns_listed_and_ignored(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.stderr
 
 
+def test_text_label_column_skipped_with_warning(tmp_path: Path) -> None:
+    path = csv_file(
+        tmp_path,
+        GOOD.replace("unit,time,", "unit,name,time,")
+        .replace(",2014,", ",甲,2014,")
+        .replace(",2015,", ",乙,2015,"),
+    )
+    res = et(path)
+    assert res.exit_code == 0, res.stderr
+    assert "nqpf: warning: " in res.stderr and "ignoring text column(s) name" in res.stderr
+    assert set(json.loads(res.stdout)["weights"]) == {"a", "b", "c"}
+
+
 def test_missing_framework_and_bad_options(tmp_path: Path) -> None:
     path = csv_file(tmp_path, GOOD)
     one_error_line(et(path, "--framework", "nosuch", directions=()), "nosuch.yaml: framework file not found")

@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from nqpf_text.errors import InputError
+from nqpf_text.errors import InputError, NqpfWarning
 from nqpf_text.scoring import load_panel, parse_number
 from nqpf_text.scoring.panel import time_order
 
@@ -113,6 +113,13 @@ def test_unknown_columns_listed(tmp_path: Path) -> None:
         load_panel(path, unit="unit", time="time", known=["a", "b"])
     panel = load_panel(path, unit="unit", time="time", known=["b", "a"], ignore=["c", "d"])
     assert panel.indicators == ("b", "a")  # framework order
+
+
+def test_text_columns_are_labels_not_unknown_indicators(tmp_path: Path) -> None:
+    path = write(tmp_path, "unit,region,time,a,b\nx,东部,1,1,2\ny,,1,2,3\n")
+    with pytest.warns(NqpfWarning, match=r"ignoring text column\(s\) region \(labels, not indicators\)"):
+        panel = load_panel(path, unit="unit", time="time", known=["a", "b"])
+    assert panel.indicators == ("a", "b")
 
 
 def test_fewer_than_two_rows(tmp_path: Path) -> None:

@@ -7,7 +7,8 @@ Policies, each raising one ``InputError`` line naming file, row and column:
 - missing cells (empty, NA, NaN, null, -, —, ..) are an error unless ``impute="linear"`` fills them
   within each unit's time series (Stata ``ipolate … , epolate``), and every filled cell is reported;
 - duplicate unit-time rows, empty unit/time/group cells and fewer than ``min_rows`` rows are errors;
-- columns that are neither unit, time, a known indicator, an extra nor ignored are errors (listed).
+- columns that are neither unit, time, a known indicator, an extra nor ignored are errors (listed),
+  except text-only columns (names, region labels), which are skipped with a warning.
 
 Row numbers count the header as row 1, as a spreadsheet shows them.
 """
@@ -19,6 +20,7 @@ import io
 import math
 import re
 import unicodedata
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import InputError, NqpfWarning
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -232,13 +234,26 @@ def _check_columns(cols: list[str], wanted: Sequence[str], name: str) -> None:
         )
 
 
+def _is_label_column(frame: pd.DataFrame, col: str) -> bool:
+    """Text in every filled cell (names, region labels): a label column, never an indicator."""
+    cells = [v for v in frame[col].astype(str) if v.strip().lower() not in MISSING_TOKENS]
+    for v in cells:
+        try:
+            parse_number(v)
+        except ValueError:
+            continue
+        return False
+    return bool(cells)
+
+
 def _choose_indicators(
-    cols: list[str],
+    frame: pd.DataFrame,
     reserved: set[str],
     indicators: Sequence[str] | None,
     known: Sequence[str] | None,
     name: str,
 ) -> list[str]:
+    cols = list(frame.columns)
     if indicators is not None:
         _check_columns(cols, indicators, name)
         chosen = list(indicators)
@@ -246,6 +261,14 @@ def _choose_indicators(
         rest = [c for c in cols if c not in reserved]
         if known is not None:
             unknown = [c for c in rest if c not in set(known)]
+            labels = [c for c in unknown if _is_label_column(frame, c)]
+            if labels:
+                warnings.warn(
+                    f"{name}: ignoring text column(s) {', '.join(labels)} (labels, not indicators)",
+                    NqpfWarning,
+                    stacklevel=3,
+                )
+                unknown = [c for c in unknown if c not in labels]
             if unknown:
                 raise InputError(
                     name,
@@ -348,7 +371,7 @@ def load_panel(
     cols = list(frame.columns)
     _check_columns(cols, [unit, *([time] if time else []), *extra], name)
     reserved = {unit, *([time] if time else []), *extra, *ignore}
-    chosen = _choose_indicators(cols, reserved, indicators, known, name)
+    chosen = _choose_indicators(frame, reserved, indicators, known, name)
     if len(frame) < min_rows:
         raise InputError(name, f"needs at least {min_rows} data rows; got {len(frame)}")
     units = _labels(frame, unit, name, "unit")
