@@ -29,7 +29,7 @@ import numpy as np
 import yaml
 
 from .errors import InputError
-from .match import Hit, TermIndex, leftmost_longest
+from .match import Hit, TermIndex
 from .resources import lexicon_dir
 from .types import Document, IndicatorLink, Statement
 
@@ -515,8 +515,21 @@ class _Found:
     cue: Cue
 
 
+def _outermost(hits: list[Hit[Any]]) -> list[Hit[Any]]:
+    """Hits not contained in a longer hit, in text order."""
+    kept: list[Hit[Any]] = []
+    for hit in sorted(hits, key=lambda h: (h.start - h.end, h.start)):
+        if not any(k.start <= hit.start and hit.end <= k.end for k in kept):
+            kept.append(hit)
+    return sorted(kept, key=lambda h: (h.start, h.end))
+
+
 class _CueMatcher:
-    """All cues of a framework at once; leftmost-longest over terms, patterns and exclusions."""
+    """All cues of a framework at once; a hit nested inside a longer one (or an exclusion) is dropped.
+
+    Only nesting removes a hit: two cues that merely cross (加大研发|研发投入) both count, so a weak
+    pattern can never hide a strong term that shares a few characters with it.
+    """
 
     def __init__(self, framework: Framework) -> None:
         terms: list[tuple[str, tuple[str, Cue | None]]] = []
@@ -566,14 +579,11 @@ class _CueMatcher:
                 by_span[(hit.start, hit.end)].extend(hit.payloads)
         for rx, cue in self._patterns:
             for m in rx.finditer(folded):
-                if m.end() > m.start():
+                if m.end() > m.start() and self._ascii_ok(folded, m.start(), m.end()):
                     by_span[(m.start(), m.end())].append(("cue", cue))
-        hits = sorted(
-            (Hit(s, e, folded[s:e], tuple(p)) for (s, e), p in by_span.items()),
-            key=lambda h: (h.start, -h.end),
-        )
+        hits = [Hit(s, e, folded[s:e], tuple(p)) for (s, e), p in by_span.items()]
         found = []
-        for hit in leftmost_longest(hits):
+        for hit in _outermost(hits):
             seen: set[str] = set()
             for kind, cue in hit.payloads:
                 if kind == "cue" and cue is not None and cue.indicator not in seen:
@@ -594,6 +604,40 @@ class _CueMatcher:
 
 _TOKEN_OK = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _NUMERIC = re.compile(r"^[\d.%％,，]+$")
+
+
+class _Tokenizer:
+    """jieba tokens of ≥ 2 characters with a letter or CJK character; picklable, with a bounded cache
+    so fit() and link() on the same corpus cut each sentence once."""
+
+    def __init__(self, words: Sequence[str]) -> None:
+        self.words = tuple(dict.fromkeys(words))
+        self._segmenter: Any = None
+        self._cache: dict[str, list[str]] = {}
+
+    def __call__(self, text: str) -> list[str]:
+        hit = self._cache.get(text)
+        if hit is not None:
+            return hit
+        if self._segmenter is None:
+            from .segment import Segmenter
+
+            self._segmenter = Segmenter(user_words=self.words, backend="auto")
+        out = [
+            t
+            for t in self._segmenter.cut(text)
+            if len(t) > 1 and _TOKEN_OK.search(t) and not _NUMERIC.match(t)
+        ]
+        if len(self._cache) >= 1 << 16:
+            self._cache.clear()
+        self._cache[text] = out
+        return out
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"words": self.words}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["words"])  # type: ignore[misc]
 
 
 @dataclass(frozen=True)
@@ -645,19 +689,12 @@ class IndicatorLinker:
     def threshold_(self) -> float:
         return self.framework_.scoring.threshold if self.threshold is None else float(self.threshold)
 
-    def _tokenizer(self):  # type: ignore[no-untyped-def]
-        if getattr(self, "_segmenter", None) is None:
-            from .segment import Segmenter
-
+    def _tokenizer(self) -> _Tokenizer:
+        if getattr(self, "_tokens", None) is None:
             words = [c.term for leaf in self.framework_.indicators for c in leaf.cues if c.term]
             words += [w for leaf in self.framework_.indicators for w in leaf.profile.split()]
-            self._segmenter = Segmenter(user_words=words)
-        seg = self._segmenter
-
-        def tokens(text: str) -> list[str]:
-            return [t for t in seg.cut(text) if len(t) > 1 and _TOKEN_OK.search(t) and not _NUMERIC.match(t)]
-
-        return tokens
+            self._tokens = _Tokenizer(words)
+        return self._tokens
 
     def fit(self, statements: Iterable[str] = ()) -> IndicatorLinker:
         """Fit TF-IDF on the indicator profiles plus the given corpus statements (for the IDF)."""
