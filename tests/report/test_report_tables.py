@@ -76,7 +76,8 @@ def test_focal_regions_of_pieces(tables):
     [
         ({"620000": 20, "620100": 6, "621000": 3, "110000": 2}, "620000"),  # a provincial report
         ({"620000": 2, "621000": 9}, "621000"),  # a city piece
-        ({"620000": 5, "621000": 5}, "620000"),  # a city must outnumber its province's own name
+        ({"620000": 5, "621000": 5}, "621000"),  # as often as the province's own name: the city
+        ({"620000": 5, "621000": 4}, "620000"),  # fewer than the province's own name
         ({"110000": 1}, None),  # below min_count
         ({"110000": 3, "320000": 3, "620000": 3, "230000": 3}, None),  # nobody has 30%
         ({"macro.northeast": 6, "230000": 1}, "macro.northeast"),  # no province qualifies

@@ -7,9 +7,10 @@ Method, kept simple enough to explain in one paragraph of a methods section:
    documents, looks like a noun phrase (jieba's dictionary tags: it does not start with a verb,
    adverb, preposition, pronoun or numeral and ends on a noun-like word), contains no place name,
    and — for several tokens — is cohesive: its count is at least ``cohesion`` of its rarest token's.
-3. It must sit near an existing term: it *contains* one (生成式 + 人工智能), is *adjacent* to one in
-   at least 30% of its occurrences, or shares the sentence with a dimension/industry/concept mention
-   in at least half of them.
+3. It must sit near an existing (non-place) term: it *contains* one as one of several tokens
+   (生成式 + 人工智能), or is *adjacent* to one in at least 30% of its occurrences. A single token
+   must be a new word (unknown to jieba's dictionary) or have three characters or more: a
+   dictionary word of two characters is vocabulary, not a term.
 4. Candidates are ranked by a TF-IDF score: corpus count × inverse document frequency from the
    general-language IDF table shipped with jieba (unknown strings: mean of their tokens, the table's
    median for unknown tokens), so frequent but specific phrases rise above generic words.
@@ -35,13 +36,15 @@ CANDIDATE_COLUMNS = [
 ]  # fmt: skip
 _CJK = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
 _BAD_FIRST = {"v", "d", "p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "m", "q", "f", "ad", "y", "e"}
-_NOUNISH = {"n", "nz", "nt", "ng", "vn", "an", "j", "l", "b", "i", "nrt", "nr", "x"}
+_NOUNISH = {"n", "nz", "nt", "ng", "vn", "an", "j", "l", "b", "nrt", "nr", "x"}
+_FUNCTION = {"c", "p", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "r", "m", "q", "d"}
+_FUNCTION_CHARS = frozenset("为即以之其及与和对在把被将从向于由按并而或等的了")
 # Verbs and adverbs of policy prose that jieba's dictionary tags as nouns.
 _STOP_WORDS = (
     "大力 加快 推动 推进 发展 积极 着力 持续 全面 深入 进一步 不断 加强 提升 促进 建设 实现 坚持 支持 培育 "
     "打造 构建 形成 完善 强化 统筹 重点 主要 相关 一批 我国 我们 全国 全省 全市 各地 各类 方面 领域 工作 "
     "问题 重要 作用 能力 水平 体系 方式 过程 一些 这些 其中 同时 目前 当前 今年 去年 明年 近年来 新的 更加 "
-    "更好 有效"
+    "更好 有效 大力发展 大力支持 大力推进 积极发展 加快发展"
 )
 _STOP = frozenset(_STOP_WORDS.split(" "))
 
@@ -99,6 +102,16 @@ def _found_in(auto: Any, text: str) -> list[str]:
     return [] if auto is None else [w for _, w in auto.iter(text)]
 
 
+def _add_tagged(owners: dict[str, tuple[str, str, str]], mentions: pd.DataFrame) -> None:
+    """Strings the tagger matched (pattern hits included) are known terms too."""
+    if mentions.empty or "text" not in mentions:
+        return
+    cols = ["text", "lexicon", "id", "category"]
+    found = mentions.reindex(columns=cols).dropna(subset=["text"]).drop_duplicates("text")
+    for text, lex, rid, cat in found.itertuples(index=False):
+        owners.setdefault(str(text), (str(lex), str(rid), str(cat)))
+
+
 def _runs(tokens: list[str]) -> list[list[str]]:
     runs, cur = [], []
     for tok in tokens:
@@ -113,10 +126,13 @@ def _runs(tokens: list[str]) -> list[list[str]]:
 
 
 def _shape_ok(gram: tuple[str, ...], pos: dict[str, str]) -> bool:
-    if any(t in _STOP for t in gram):
+    if any(t in _STOP or pos.get(t) in _FUNCTION for t in gram):
         return False
-    if len(gram) == 1:
-        return len(gram[0]) >= 2 and pos.get(gram[0], "x") in _NOUNISH
+    if len(gram) == 1:  # a dictionary word of two characters is vocabulary, not a new term
+        word = gram[0]
+        if len(word) == 2 and (word in pos or word[0] in _FUNCTION_CHARS):
+            return False
+        return pos.get(word, "x") in _NOUNISH
     if len(gram[0]) == 1 or len(gram[-1]) == 1:
         return False
     return pos.get(gram[0], "x") not in _BAD_FIRST and pos.get(gram[-1], "x") in _NOUNISH
@@ -144,7 +160,7 @@ def candidate_terms(
     from ..segment import Segmenter
 
     owners, places = _known_terms(lexicons)
-    if sentences.empty:
+    if sentences.empty or top <= 0:
         return pd.DataFrame(columns=CANDIDATE_COLUMNS)
     sents = sentences
     if "boilerplate" in sents:
@@ -152,7 +168,7 @@ def candidate_terms(
     n_docs = sents["doc"].nunique()
     min_docs = min_docs if min_docs is not None else (2 if n_docs >= 2 else 1)
     seg = Segmenter(sorted(owners), backend="auto")
-    tagged = _sentence_terms(mentions)
+    _add_tagged(owners, mentions)
     rows = [
         (str(d), int(s), _runs(seg.cut(str(t))))
         for d, s, t in zip(sents["doc"], sents["sentence"], sents["text"], strict=True)
@@ -179,7 +195,7 @@ def candidate_terms(
         and not _found_in(place_auto, "".join(g))
         and (len(g) == 1 or c >= cohesion * min(counts[(t,)] for t in g))
     }
-    stats = _near_stats(pool, rows, owners, tagged, max_tokens)
+    stats = _near_stats(pool, rows, owners, max_tokens)
     table, median = _idf_table()
     term_auto = _automaton(
         {t for t, o in owners.items() if len(t) >= 2 and o[2] not in ("region", "exclude")}
@@ -209,24 +225,10 @@ def candidate_terms(
     return frame.head(top).reset_index(drop=True)
 
 
-def _sentence_terms(mentions: pd.DataFrame) -> dict[tuple[str, int], Counter[str]]:
-    """Non-region terms tagged in each (doc, sentence)."""
-    out: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
-    if mentions.empty or "sentence" not in mentions:
-        return out
-    m = mentions[mentions["category"] != "region"]
-    for doc, sent, term in zip(
-        m["doc"].astype(str), m["sentence"].astype(int), m["term"].astype(str), strict=True
-    ):
-        out[(doc, sent)][term] += 1
-    return out
-
-
-def _near_stats(pool: dict, rows: list, owners: dict, tagged: dict, max_tokens: int) -> dict[tuple, dict]:
-    """For each pooled gram: occurrences next to a known term, and in sentences with a tagged term."""
-    stats: dict[tuple, dict] = {g: {"adj": Counter(), "adj_n": 0, "co": Counter(), "co_n": 0} for g in pool}
-    for doc, sent, runs in rows:
-        near_here = tagged.get((doc, sent))
+def _near_stats(pool: dict, rows: list, owners: dict, max_tokens: int) -> dict[tuple, dict]:
+    """For each pooled gram: how often, and next to which known terms, it occurs beside one."""
+    stats: dict[tuple, dict] = {g: {"adj": Counter(), "adj_n": 0} for g in pool}
+    for _, _, runs in rows:
         for run in runs:
             for n in range(1, max_tokens + 1):
                 for i in range(len(run) - n + 1):
@@ -241,9 +243,6 @@ def _near_stats(pool: dict, rows: list, owners: dict, tagged: dict, max_tokens: 
                     if known:
                         st["adj_n"] += 1
                         st["adj"].update(known)
-                    if near_here:
-                        st["co_n"] += 1
-                        st["co"].update(near_here)
     return stats
 
 
@@ -252,12 +251,10 @@ def _top(counter: Counter[str]) -> str:
 
 
 def _relation(gram: tuple[str, ...], st: dict, inside: list[str], count: int) -> tuple[str | None, str]:
-    if inside:
+    if inside and len(gram) > 1:
         return "contains", max(inside, key=lambda t: (len(t), t))
     if st["adj_n"] >= 0.3 * count:
         return "adjacent", _top(st["adj"])
-    if st["co_n"] >= 0.5 * count:
-        return "same_sentence", _top(st["co"])
     return None, ""
 
 

@@ -7,8 +7,8 @@ with role ``place`` outside boilerplate sentences:
    province too); the best province must have at least ``min_count`` mentions and ``min_share`` of
    all province-level attention, else the document has no focal province;
 2. inside that province, a city becomes the focal region when it alone carries at least
-   ``city_share`` of the province's score and outnumbers the province's own name (the 庆阳 bureau
-   chiefs write 庆阳 far more often than 甘肃; a provincial report names its own province most);
+   ``city_share`` of the province's score and is named at least as often as the province itself
+   (the 庆阳 bureau chiefs write 庆阳 more often than 甘肃; a provincial report names itself most);
 3. macro regions and zones count only when no province qualifies (东北振兴 pieces).
 
 Ties go to the region mentioned first, then to the smaller id, so the result is deterministic.
@@ -85,7 +85,7 @@ def _pick(
             }
             if cities:
                 city = _best(cities, first)
-                if cities[city] >= rule.city_share * prov[best] and cities[city] > own.get(best, 0):
+                if cities[city] >= rule.city_share * prov[best] and cities[city] >= own.get(best, 0):
                     return _Pick(city, cities[city], round(cities[city] / total, 4))
             return _Pick(best, prov[best], round(share, 4))
     broad = {r: c for r, c in own.items() if catalog.get(r).level in ("macro", "zone")}

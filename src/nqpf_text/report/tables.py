@@ -195,7 +195,7 @@ def _notes(focal_rule: FocalRule) -> list[tuple[str, str]]:
             "Focal region: a metadata value wins; otherwise the province with the most place mentions (its "
             f"cities included), if it has at least {focal_rule.min_count} and {focal_rule.min_share:.0%} of "
             f"all; one of its cities when that city alone has {focal_rule.city_share:.0%} of the province's "
-            "mentions and more than the province's own name; macro regions and zones only when no province "
+            "mentions and at least as many as the province's own name; macro regions and zones only when no province "
             "qualifies. focal_region_text always gives the text's own answer.",
         ),
         (
