@@ -8,7 +8,7 @@ source file.
 
 from __future__ import annotations
 
-from .corpus import DOCUMENT_COLUMNS, IngestResult, read_corpus, read_file
+from .corpus import DOCUMENT_COLUMNS, IngestResult, read_corpus, read_file, read_text
 from .decode import Decoded, decode_bytes
 from .layout import repair
 from .manifest import Manifest, load_manifest
@@ -22,5 +22,6 @@ __all__ = [
     "load_manifest",
     "read_corpus",
     "read_file",
+    "read_text",
     "repair",
 ]

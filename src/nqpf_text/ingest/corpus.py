@@ -29,7 +29,7 @@ from .split import plan_pieces
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DOCUMENT_COLUMNS", "IngestResult", "read_corpus", "read_file"]
+__all__ = ["DOCUMENT_COLUMNS", "IngestResult", "read_corpus", "read_file", "read_text"]
 
 DOCUMENT_COLUMNS = [
     "doc",
@@ -229,24 +229,50 @@ def _footnotes(marks: list[Mark], mapped: MappedText) -> list[Footnote]:
 
 
 def _file_documents(path: Path, name: str, rel: str, context: _Context) -> tuple[list[Document], list[Issue]]:
-    from ..normalize import normalize
-
     src = read_source(path)
     issues = [Issue(name, f"byte {offset}", message) for offset, message in src.damage]
-    raw = src.text
-    lines = scan_lines(raw)
-    info = analyse(lines)
-    entry = context.entry(src.sha256, rel)
-    pieces, plan_issues = plan_pieces(lines, info, entry, name)
-    issues.extend(plan_issues)
-    if not pieces:
-        raise InputError(path, "no text left after layout repair")
-
     base: dict[str, Any] = dict(meta_from_name(path))
     try:
         base.update(meta_from_sidecar(path))
     except InputError as err:
         issues.append(Issue(err.path, err.place or "", err.detail))
+    entry = context.entry(src.sha256, rel)
+    docs = _documents(
+        src.text,
+        name,
+        encoding=src.encoding,
+        sha256=src.sha256,
+        entry=entry,
+        base=base,
+        markdown=path.suffix.lower() == ".md",
+        issues=issues,
+    )
+    if not docs:
+        raise InputError(path, "no body text left after layout repair")
+    return docs, issues
+
+
+def _documents(
+    raw: str,
+    name: str,
+    *,
+    encoding: str,
+    sha256: str,
+    entry: FileEntry | None,
+    base: dict[str, Any],
+    markdown: bool,
+    issues: list[Issue],
+) -> list[Document]:
+    """The documents of one decoded text: layout, pieces, repair, normalization, metadata."""
+    from ..normalize import normalize
+
+    lines = scan_lines(raw)
+    info = analyse(lines)
+    pieces, plan_issues = plan_pieces(lines, info, entry, name)
+    issues.extend(plan_issues)
+    if not pieces:
+        return []
+    base = dict(base)
     if info.journal:
         base.setdefault("outlet", info.journal.get("outlet"))
         base["issue"] = f"{info.journal.get('year')}年第{info.journal.get('issue')}期"
@@ -256,14 +282,13 @@ def _file_documents(path: Path, name: str, rel: str, context: _Context) -> tuple
     firsts = [next(k for k in range(p.first, len(lines)) if lines[k].kind == "text") for p in pieces]
     repaired = assemble(raw, lines, info, breaks=set(firsts))
     mapped = repaired.mapped
-    if path.suffix.lower() == ".md":
+    if markdown:
         mapped = mapped.sub(_MARKDOWN, "")
     cut = [int(np.searchsorted(mapped.starts, lines[k].content_start, side="left")) for k in firsts]
     cut.append(len(mapped))
     raw_bounds = [lines[p.first].start for p in pieces] + [len(raw)]
 
     docs: list[Document] = []
-    multi = len(pieces) > 1
     for n, piece in enumerate(pieces):
         body = _trim(mapped.slice(cut[n], cut[n + 1]))
         if not body.text:
@@ -273,34 +298,43 @@ def _file_documents(path: Path, name: str, rel: str, context: _Context) -> tuple
             continue
         norm = normalize(body)
         lo, hi = raw_bounds[n], raw_bounds[n + 1]
-        notes = _footnotes([mk for mk in repaired.marks if lo <= mk.raw_start < hi], norm)
         meta = dict(base)
         if entry is not None:
             meta.update(entry.meta)
         meta.update(piece.meta)
         _appendix(meta, lines, norm)
-        if multi:
-            meta["piece"] = n + 1
+        notes = _footnotes([mk for mk in repaired.marks if lo <= mk.raw_start < hi], norm)
         _finish_meta(meta, norm.text, notes)
         docs.append(
             Document(
-                doc=f"{name}#{n + 1}" if multi else name,
+                doc=name,
                 source=name,
                 mapped=norm,
                 raw=raw,
                 meta=meta,
-                encoding=src.encoding,
-                sha256=src.sha256,
+                encoding=encoding,
+                sha256=sha256,
                 line_start=piece.line_start,
                 line_end=piece.line_end,
                 footnotes=notes,
             )
         )
-    if multi and len(docs) != len(pieces):
+    if len(docs) > 1:
         for k, d in enumerate(docs, start=1):
             d.doc = f"{name}#{k}"
             d.meta["piece"] = k
-    return docs, issues
+    return docs
+
+
+def read_text(text: str, *, name: str = "-") -> list[Document]:
+    """Documents of a text given directly (``--text``, a notebook string): same repair, no file metadata."""
+    import hashlib
+
+    issues: list[Issue] = []
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _documents(
+        text, name, encoding="utf-8", sha256=digest, entry=None, base={}, markdown=False, issues=issues
+    )
 
 
 def read_file(

@@ -222,18 +222,17 @@ def _mark_headers(lines: list[Line], info: LayoutInfo) -> None:
         if n < 3 or len(re.findall(f"[{HAN}]", body)) < 4 or re.search(r"[，、。；！？：,;]", body):
             continue
         where = [i for i, ln in enumerate(lines) if ln.kind == "text" and ln.body == body]
-        opens = any(_prev_text(lines, i) is None for i in where)
-        if opens or (not any(lines[i].trail for i in where) and any(_at_page_break(lines, i) for i in where)):
+        if not any(lines[i].trail for i in where) and any(_at_page_break(lines, i) for i in where):
             for i in where:
                 lines[i].kind = "header"
             info.headers.append(body)
 
 
 def _at_page_break(lines: list[Line], i: int) -> bool:
-    """The line opens the file, or cuts a sentence right before a page-start (indented) line."""
+    """The line cuts a sentence right before a page-start (indented) line."""
     prev = _prev_text(lines, i)
     if prev is None:
-        return True
+        return False
     nxt = next((ln for ln in lines[i + 1 :] if ln.kind == "text"), None)
     cut = not _ends_sentence(prev.body) and prev.body[-1] not in _CLOSERS
     return cut and nxt is not None and nxt.lead > 0
