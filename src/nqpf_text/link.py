@@ -16,6 +16,7 @@ top shared terms, each with its document offsets.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import re
@@ -1191,7 +1192,8 @@ def evaluate_links(
     items = load_gold(gold_path, fw, split=split)
     if linker is None:
         linker = IndicatorLinker(fw, top_k=top_k)
-    else:
+    elif linker.top_k != top_k:
+        linker = copy.copy(linker)  # same fitted state, the caller's parameters untouched
         linker.top_k = top_k
     if not hasattr(linker, "vectorizer_"):
         linker.fit([item.text for item in items])
