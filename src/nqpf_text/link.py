@@ -682,9 +682,11 @@ class IndicatorLinker:
 
     @property
     def framework_(self) -> Framework:
-        if not isinstance(self.framework, Framework):
-            self.framework = Framework.load(self.framework)
-        return self.framework
+        if isinstance(self.framework, Framework):
+            return self.framework
+        if getattr(self, "_loaded", None) is None:
+            self._loaded = Framework.load(self.framework)
+        return self._loaded
 
     @property
     def threshold_(self) -> float:
