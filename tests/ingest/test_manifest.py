@@ -109,3 +109,22 @@ def test_shipped_manifest_describes_the_seed_corpus() -> None:
         "interview",
     } <= {p.meta.get("kind") for p in pieces}
     assert all(p.cue for p in pieces)
+
+
+def test_split_none_keeps_a_file_whole(tmp_path: Path) -> None:
+    para = "新质生产力是创新起主导作用的先进生产力质态，各地要因地制宜，"
+    lines = []
+    for name in (" 东北大学工商管理学院 李明远 ", " 安徽日报评论员 "):
+        lines += [name, "", *[x for k in range(0, len(para * 2), 16) for x in ((para * 2)[k : k + 16], "")]]
+        lines[-2] = lines[-2] + "。 "
+    text = "\n".join(lines)
+    root = tmp_path / "c"
+    root.mkdir()
+    (root / "two.txt").write_text(text, encoding="utf-8")
+    assert len(read_corpus(root).documents) == 2
+    (root / "manifest.yaml").write_text(
+        f"files:\n  - sha256: '{_sha(text)}'\n    split: none\n", encoding="utf-8"
+    )
+    (doc,) = read_corpus(root).documents
+    assert doc.doc == str(root / "two.txt")
+    assert "安徽日报评论员" in doc.text

@@ -368,8 +368,7 @@ def _walk(root: Path, recursive: bool) -> list[Path]:
         for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             base = Path(dirpath).relative_to(root)
-            found.extend(base / f for f in filenames)
-            found.extend(base / d for d in list(dirnames) if (Path(dirpath) / d).is_symlink())
+            found.extend(base / f for f in filenames)  # symbolic links to folders are not followed
     else:
         found = [Path(e.name) for e in os.scandir(root) if not e.is_dir(follow_symlinks=False)]
     return sorted((p for p in found if not _is_hidden(p)), key=lambda p: p.as_posix())

@@ -343,8 +343,10 @@ def _breaks(a: Line, b: Line, column: int, blank_between: bool, info: LayoutInfo
     if a.trail:
         # a trailing space ends paragraphs, headings and bylines; inside a full body line that
         # stops on a character (通过新质生产␠/力…) it is noise
-        mid_word = bool(re.match(rf"[{HAN}A-Za-z0-9]", last)) and not _short(wa, column, 4)
-        return not (mid_word and head is not a and not is_heading(head.body))
+        latin = last.isascii() and last.isalnum()  # proportional type: Latin lines vary in width
+        full = not _short(wa, column, int(column * 0.25) if latin else 4)
+        mid_word = bool(re.match(rf"[{HAN}A-Za-z0-9]", last)) and full
+        return not (mid_word and (head is not a or latin) and not is_heading(head.body))
     if _ends_sentence(a.body) or last in "：:":
         return _short(wa, column, 4)
     if _short(wa, column, int(column * 0.4)):

@@ -10,7 +10,7 @@ detection finds. Format::
         path: 001_e0edea38aaf4c3b6.txt    # optional; must stay inside the corpus root
         title: ...                        # any document field: title, date, date_inferred, date_cue,
         kind: compilation                 #   author, affiliation, outlet, kind, focal_region, year
-        split: manual                     # pieces below replace byline detection
+        split: manual                     # auto (detect), manual (the pieces below), none (one document)
         drop: [{lines: [64, 64], role: title}]     # raw lines that are not body text
         pieces:
           - line: 1                       # raw line (1-based) where the piece starts
@@ -52,6 +52,7 @@ class FileEntry:
     meta: dict[str, Any]
     pieces: list[PieceEntry] | None = None
     drop: list[tuple[int, int, str]] = field(default_factory=list)
+    split: str = "auto"  # auto: detect pieces; manual: the `pieces` list; none: one document
     matched: bool = False
 
 
@@ -167,8 +168,19 @@ def _entry(index: int, raw: Any, source: Path, root: Path | None) -> FileEntry:
                 )
             )
         pieces.sort(key=lambda pe: pe.line)
+    split = str(raw.get("split", "manual" if pieces is not None else "auto"))
+    if split not in {"auto", "manual", "none"}:
+        raise InputError(source, f"split must be auto, manual or none, got {split!r}", f"{where}.split")
+    if split == "manual" and pieces is None:
+        raise InputError(source, "split: manual needs a `pieces` list", where)
     return FileEntry(
-        index, sha, rel, _clean_meta(raw, where, source), pieces, _drops(raw.get("drop"), where, source)
+        index,
+        sha,
+        rel,
+        _clean_meta(raw, where, source),
+        pieces,
+        _drops(raw.get("drop"), where, source),
+        split,
     )
 
 

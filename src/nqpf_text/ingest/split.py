@@ -381,7 +381,7 @@ def plan_pieces(
     """Decide where documents start in a file and collect the metadata found in its layout."""
     issues: list[Issue] = []
     events: dict[int, dict[str, Any]] = {}
-    manual = entry is not None and entry.pieces
+    manual = entry is not None and entry.split == "manual" and entry.pieces
     if entry is not None:
         events.update(_apply_drops(lines, entry.drop))
         for pe in entry.pieces or []:
@@ -390,7 +390,8 @@ def plan_pieces(
     title_events = _mark_title_blocks(lines)
     block_events = _mark_blocks(lines, starts_par)
     attributions = _mark_attributions(lines, starts_par)
-    bylines = _detect_bylines(lines, info.width)
+    single = entry is not None and entry.split == "none"
+    bylines = [] if single else _detect_bylines(lines, info.width)
     if manual:
         allowed = {pe.line - 1 for pe in entry.pieces}  # type: ignore[union-attr]
         candidates = set(bylines)
@@ -420,6 +421,8 @@ def plan_pieces(
                     Issue(source, f"line {pe.line}", f"manifest cue {pe.cue!r} not found at this line")
                 )
             firsts.append(idx)
+    elif single:
+        firsts = [0]
     else:
         firsts = _detected_starts(lines, groups, title_events, block_events, attributions, starts_par)
 
