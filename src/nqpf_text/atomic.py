@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["atomic_write", "atomic_write_bytes", "atomic_write_text", "safe_join"]
+__all__ = ["atomic_write", "atomic_write_bytes", "atomic_write_text", "remove_stale_temps", "safe_join"]
 
 
 def atomic_write(target: str | Path, write: Callable[[Path], None]) -> Path:
@@ -44,3 +44,16 @@ def safe_join(root: str | Path, *parts: str) -> Path:
     if path != root_path and root_path not in path.parents:
         raise ValueError(f"output path {path} escapes {root_path}")
     return path
+
+
+def remove_stale_temps(folder: str | Path) -> int:
+    """Delete temporary files a killed run left behind (``.NAME.*.tmp``); return how many."""
+    removed = 0
+    root = Path(folder)
+    if not root.is_dir():
+        return 0
+    for path in root.rglob(".*.tmp*"):
+        if path.is_file():
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -333,6 +333,7 @@ def run(
     progress: Progress = _noop,
 ) -> RunSummary:
     """Run every stage on a corpus folder and write the store and the reports to ``out``."""
+    from .atomic import remove_stale_temps
     from .link import Framework, IndicatorLinker
     from .report import build_tables as report_tables
     from .report import write_reports
@@ -342,6 +343,7 @@ def run(
 
     corpus_path = Path(corpus) if corpus is not None else demo_corpus()
     out_path = Path(out) if out is not None else Path("reports")
+    remove_stale_temps(out_path)
     documents, result = ingest(corpus_path, manifest=manifest)
     tagger = Tagger(extra_lexicons=lexicons)
     linker = IndicatorLinker(Framework.load(framework)).fit([d.text for d in documents])
@@ -357,9 +359,7 @@ def run(
     written = [write_store(out_path / STORE_NAME, tables.store_tables(), meta=meta)]
     panel_frame = None
     if panel is not None:
-        from .scoring import read_panel
-
-        panel_frame = read_panel(panel)
+        panel_frame = Path(panel)
     report = report_tables(tables, panel=panel_frame)
     written += write_reports(report, out_path, ct=tables, progress=progress)
     return RunSummary(out_path, len(documents), list(result.skipped), list(result.issues), written, tables)

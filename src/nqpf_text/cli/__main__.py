@@ -1,0 +1,3 @@
+from nqpf_text.cli import main
+
+main()
