@@ -59,8 +59,9 @@ def test_score_panel_rank_correlation(synth):
 def test_older_panel_year_stands_in(synth):
     out = build_tables(synth, panel=_score_panel([2020, 2021, 2022]))
     corr = out["beside_correlation"]
-    assert corr["panel_year"].tolist() == [2022, 2022]
+    assert corr["panel_year"].tolist() == [2022, 2022]  # the nearest panel year stands in
     assert corr["reading"].str.contains("panel year 2022").all()
+    assert corr["text_documents"].tolist() == [3, 2]
 
 
 def test_indicator_panel_entropy_weights(synth):
@@ -104,3 +105,12 @@ def test_spearman_and_words():
         and strength(-0.6) == "strong negative"
         and strength(0.35) == "moderate positive"
     )
+
+
+def test_nearest_panel_year():
+    from nqpf_text.report.beside import _pick_panel_year
+
+    assert _pick_panel_year(2013, [2014, 2015, 2023]) == 2014
+    assert _pick_panel_year(2025, [2014, 2023]) == 2023
+    assert _pick_panel_year(2019, [2018, 2020]) == 2018
+    assert _pick_panel_year(2019, []) is None

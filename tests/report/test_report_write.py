@@ -160,3 +160,14 @@ def test_highlight_escapes_and_marks():
     out = highlight("研发<b>投入</b>强度", ["研发", "投入"])
     assert out == "<mark>研发</mark>&lt;b&gt;<mark>投入</mark>&lt;/b&gt;强度"
     assert highlight("<i>", []) == "&lt;i&gt;"
+
+
+def test_one_report_kind(tables, tmp_path):
+    paths = write_reports(tables, tmp_path, kind="regions", generated=STAMP)
+    names = {p.relative_to(tmp_path).as_posix() for p in paths}
+    assert {"report_regions.html", "summary_regions.md", "tables_regions.xlsx"} <= names
+    assert "tables/region_year_panel.csv" in names and "tables/keyword_coverage.csv" not in names
+    page = (tmp_path / "report_regions.html").read_text(encoding="utf-8")
+    assert 'id="regions"' in page and 'id="coverage"' not in page
+    with pytest.raises(ValueError, match="unknown report"):
+        write_reports(tables, tmp_path, kind="nonsense")

@@ -10,6 +10,6 @@ from __future__ import annotations
 from .focal import FocalRule
 from .regions import RegionCatalog
 from .tables import CorpusLike, build_tables
-from .write import write_reports
+from .write import REPORT_KINDS, write_reports
 
-__all__ = ["CorpusLike", "FocalRule", "RegionCatalog", "build_tables", "write_reports"]
+__all__ = ["REPORT_KINDS", "CorpusLike", "FocalRule", "RegionCatalog", "build_tables", "write_reports"]

@@ -6,7 +6,7 @@ Two comparisons, each with a plain-language reading:
 - region-year text emphasis (province roll-up mentions per 10,000 characters) beside the panel's
   scores — the entropy-TOPSIS closeness computed here, or a ready score column such as ``nqpf`` —
   as a Spearman rank correlation per text year. When the panel has no row for a text year, the
-  latest earlier panel year stands in (or the latest year at all), and the table says which.
+  nearest panel year stands in (the earlier one on a tie), and the table says which.
 
 Anything missing (no panel, no scoring engine, no usable column) skips that part with a note
 instead of failing the whole report.
@@ -151,12 +151,10 @@ def _weights_table(weights: dict[str, float], summary: pd.DataFrame) -> tuple[pd
 
 
 def _pick_panel_year(text_year: int, panel_years: list[int]) -> int | None:
+    """The panel year nearest to the text year (the earlier one on a tie)."""
     if not panel_years:
         return None
-    if text_year in panel_years:
-        return text_year
-    earlier = [y for y in panel_years if y < text_year]
-    return max(earlier) if earlier else max(panel_years)
+    return min(panel_years, key=lambda y: (abs(y - text_year), y))
 
 
 def _regions_tables(
@@ -167,6 +165,7 @@ def _regions_tables(
     scores = scores[scores["region"].map(lambda r: catalog.get(r).level == "province")]
     scores = scores.groupby(["region", "year"], as_index=False)["score"].mean()
     text = region_panel[region_panel["level"] == "province"]
+    year_docs = text.groupby("year")["year_documents"].max().to_dict() if not text.empty else {}
     panel_years = sorted(int(y) for y in scores["year"].unique())
     pairs, corr, notes = [], [], []
     for text_year in sorted(text["year"].unique()):
@@ -182,22 +181,34 @@ def _regions_tables(
         both.insert(1, "panel_year", panel_year)
         pairs.append(both)
         rho, p = spearman(both["per_10k_rollup"], both["score"])
+        n_texts = int(year_docs.get(text_year, 0))
         lag = "the same year" if panel_year == text_year else f"panel year {panel_year}"
-        reading = (
-            f"{int(text_year)} texts vs {lag} ({len(both)} provinces): ρ = "
-            + ("undefined (one side does not vary)" if math.isnan(rho) else f"{rho:.2f}, p = {p:.3f}")
-            + f" — {strength(rho)} association; "
-            + (
-                "provinces the panel scores higher get more attention in the texts."
-                if not math.isnan(rho) and rho >= 0.1
-                else "provinces the panel scores higher get less attention in the texts."
-                if not math.isnan(rho) and rho <= -0.1
-                else "text attention does not follow the panel's ranking."
+        head = f"{int(text_year)} texts ({n_texts} documents) vs {lag} ({len(both)} provinces): "
+        if both["per_10k_rollup"].nunique() <= 1:
+            reading = (
+                head + "the texts name none of these provinces (or all equally), so there is nothing to rank."
             )
-        )
+        else:
+            reading = (
+                head
+                + (
+                    "ρ undefined (the panel does not vary)"
+                    if math.isnan(rho)
+                    else f"ρ = {rho:.2f}, p = {p:.3f}"
+                )
+                + f" — {strength(rho)} association; "
+                + (
+                    "provinces the panel scores higher get more attention in the texts."
+                    if not math.isnan(rho) and rho >= 0.1
+                    else "provinces the panel scores higher get less attention in the texts."
+                    if not math.isnan(rho) and rho <= -0.1
+                    else "text attention does not follow the panel's ranking."
+                )
+            )
         corr.append(
             {
                 "text_year": int(text_year),
+                "text_documents": n_texts,
                 "panel_year": panel_year,
                 "n": len(both),
                 "spearman_rho": None if math.isnan(rho) else round(rho, 4),
@@ -220,7 +231,17 @@ def _regions_tables(
     pair_frame = pd.concat(pairs, ignore_index=True) if pairs else pd.DataFrame(columns=columns)
     pair_frame = pair_frame.rename(columns={"per_10k_rollup": "text_per_10k", "score": score_label})
     corr_frame = pd.DataFrame(
-        corr, columns=["text_year", "panel_year", "n", "spearman_rho", "p_value", "strength", "reading"]
+        corr,
+        columns=[
+            "text_year",
+            "text_documents",
+            "panel_year",
+            "n",
+            "spearman_rho",
+            "p_value",
+            "strength",
+            "reading",
+        ],
     )
     if not pairs:
         notes.append(("beside_regions", "No dated texts and panel years to compare province by province."))

@@ -9,6 +9,7 @@ The only thing that varies between two runs on the same input is the ``generated
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Iterable, Sequence
 from html import escape
@@ -40,6 +41,8 @@ table { border-collapse: collapse; font-size: 12.5px; }
 th, td { border: 1px solid var(--line); padding: 3px 7px; text-align: left; vertical-align: top; }
 th { background: var(--band); position: sticky; top: 0; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td { white-space: nowrap; } td.long { white-space: normal; min-width: 14em; max-width: 36em; }
+details > summary { cursor: pointer; color: var(--accent); margin: 6px 0; }
 tr:nth-child(even) td { background: #fbfcfd; }
 svg.chart { max-width: 100%; height: auto; display: block; margin: 10px 0 16px; }
 mark { background: #ffe08a; padding: 0 1px; }
@@ -86,7 +89,10 @@ def table(
         cells = []
         for value in row:
             text, numeric = _cell(value)
-            cells.append(f'<td class="num">{text}</td>' if numeric else f"<td>{text}</td>")
+            if numeric:
+                cells.append(f'<td class="num">{text}</td>')
+            else:
+                cells.append(f'<td class="long">{text}</td>' if len(text) > 14 else f"<td>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     more = ""
     if len(frame) > limit:
@@ -111,9 +117,36 @@ def highlight(text: Any, terms: Iterable[str]) -> str:
     return "".join(out)
 
 
+def doc_labels(docs: Iterable[Any]) -> dict[str, str]:
+    """Document names without the folder all of them share (``corpus/a.txt#2`` → ``a.txt#2``)."""
+    names = [str(d) for d in docs]
+    files = [n.split("#", 1)[0] for n in names]
+    if not names or not all("/" in f for f in files):
+        return {n: n for n in names}
+    common = os.path.commonpath(files) if len(set(files)) > 1 else os.path.dirname(files[0])
+    cut = len(common) + 1 if common else 0
+    return {n: n[cut:] if n.startswith(common) else n for n in names}
+
+
 def _short(doc: str, titles: dict[str, Any]) -> str:
+    """A heatmap row label: the short document name and the start of its title."""
     title = titles.get(doc)
-    return f"{doc} {title}" if not is_blank(title) else doc
+    if is_blank(title):
+        return doc
+    title = str(title)
+    return f"{doc} {title[:14]}…" if len(title) > 14 else f"{doc} {title}"
+
+
+def _with_labels(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Tables for display: ``doc`` columns shortened (the CSV files keep the full names)."""
+    docs = tables["documents"]["doc"] if "documents" in tables else []
+    labels = doc_labels(docs)
+    out = {}
+    for name, frame in tables.items():
+        if "doc" in frame.columns and len(frame):
+            frame = frame.assign(doc=frame["doc"].map(lambda d: labels.get(str(d), str(d))))
+        out[name] = frame
+    return out
 
 
 def _notes(tables: dict[str, pd.DataFrame], section: str) -> str:
@@ -146,10 +179,14 @@ def _documents(tables: dict[str, pd.DataFrame]) -> str:
         "mentions_industry",
         "statements_linked",
     ]
+    docs = tables["documents"]
     return (
-        '<section id="documents"><h2>Documents</h2>'
-        + table(tables["documents"], cols, limit=300, name="documents")
-        + "</section>"
+        f'<section id="documents"><h2>Documents ({len(docs)})</h2>'
+        '<p class="note">Names are shown without their common folder; tables/documents.csv has them in full, '
+        "with dates, authors, focal regions and counts.</p>"
+        f"<details><summary>Show the list of {len(docs)} documents</summary>"
+        + table(docs, cols, limit=300, name="documents")
+        + "</details></section>"
     )
 
 
@@ -272,19 +309,27 @@ def _coverage(tables: dict[str, pd.DataFrame]) -> str:
     cols = [c for c in dc.columns if c.startswith(("dimension.", "industry."))]
     if not dc.empty and cols:
         titles = dict(zip(tables["documents"]["doc"], tables["documents"]["title"], strict=False))
-        head = dc.head(40)
+        total = dc[cols].sum(axis=1)
+        keep = total[total > 0].sort_values(ascending=False, kind="mergesort").head(40).index
+        head = dc.loc[sorted(keep)]
+        title = "Per-document coverage: dimension and industry-group mentions"
+        if len(keep) < int((total > 0).sum()):
+            title += f" ({len(keep)} documents with the most)"
         parts.append(
             svg.heatmap(
                 [_short(d, titles) for d in head["doc"]],
                 [c.split(".", 1)[1] for c in cols],
                 head[cols].to_numpy(dtype=float).tolist(),
-                "Per-document coverage: dimensions and industry groups (first 40 documents)",
+                title,
             )
         )
     dead = tables["dead_entries"]
     parts.append(f"<h3>Dead entries ({len(dead)})</h3>")
     parts.append('<p class="note">Entries none of whose terms occur in this corpus.</p>')
-    parts.append(table(dead, ["lexicon", "id", "name", "terms"], limit=80, name="dead_entries"))
+    if not dead.empty:
+        parts.append(f"<details><summary>Show the {len(dead)} dead entries</summary>")
+        parts.append(table(dead, ["lexicon", "id", "name", "terms"], limit=400, name="dead_entries"))
+        parts.append("</details>")
     parts.append("<h3>Candidate terms not in any lexicon</h3>")
     parts.append(
         table(
@@ -413,33 +458,31 @@ def _inputs(tables: dict[str, pd.DataFrame]) -> str:
     )
 
 
-def render_html(tables: dict[str, pd.DataFrame], *, generated: str, title: str = "nqpf_text report") -> str:
-    """The whole report page as a string."""
+_SECTIONS = {
+    "overview": ("Overview", _overview),
+    "documents": ("Documents", _documents),
+    "regions": ("Regions", _regions),
+    "coverage": ("Keywords", _coverage),
+    "indicators": ("Indicators", _indicators),
+    "beside": ("Text beside numbers", _beside),
+    "inputs": ("Inputs", _inputs),
+}
+
+
+def render_html(
+    tables: dict[str, pd.DataFrame],
+    *,
+    generated: str,
+    title: str = "nqpf_text report",
+    sections: Sequence[str] | None = None,
+) -> str:
+    """The report page as a string: every section, or only ``sections`` (keys of ``_SECTIONS``)."""
     from .. import __version__
 
-    nav = "".join(
-        f'<a href="#{anchor}">{label}</a>'
-        for anchor, label in (
-            ("overview", "Overview"),
-            ("documents", "Documents"),
-            ("regions", "Regions"),
-            ("coverage", "Keywords"),
-            ("indicators", "Indicators"),
-            ("beside", "Text beside numbers"),
-            ("inputs", "Inputs"),
-        )
-    )
-    body = "".join(
-        [
-            _overview(tables),
-            _documents(tables),
-            _regions(tables),
-            _coverage(tables),
-            _indicators(tables),
-            _beside(tables),
-            _inputs(tables),
-        ]
-    )
+    chosen = [k for k in _SECTIONS if sections is None or k in sections]
+    nav = "".join(f'<a href="#{key}">{_SECTIONS[key][0]}</a>' for key in chosen)
+    tables = _with_labels(tables)
+    body = "".join(_SECTIONS[key][1](tables) for key in chosen)
     return (
         '<!DOCTYPE html>\n<html lang="zh-Hans">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{_e(CSP)}">\n'

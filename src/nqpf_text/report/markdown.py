@@ -92,13 +92,13 @@ def _coverage(tables: dict[str, pd.DataFrame]) -> list[str]:
             out += [f"Top terms of lexicon `{md_escape(lex)}`:", ""]
             out.append(md_table(sub, ["id", "term", "count", "documents", "doc_share", "per_10k"], limit=10))
         never = int(((cov["kind"] == "term") & (cov["count"] == 0)).sum())
-        out.append(f"{never} of {int((cov['kind'] == 'term').sum())} lexicon terms never occur; ")
+        out.append(f"{never} of {int((cov['kind'] == 'term').sum())} lexicon terms never occur.")
     dead = tables["dead_entries"]
-    out.append(f"{len(dead)} entries are dead (no term found).")
+    line = f"{len(dead)} entries are dead (none of their terms occurs)"
     if not dead.empty:
-        out.append(
-            " Dead: " + "、".join(md_escape(f"{r.id} {r.name}") for r in dead.head(30).itertuples()) + "."
-        )
+        line += ": " + "、".join(md_escape(f"{r.id} {r.name}") for r in dead.head(30).itertuples())
+        line += f" … and {len(dead) - 30} more (tables/dead_entries.csv)" if len(dead) > 30 else ""
+    out.append(line + ".")
     out += ["", "Candidate terms not in any lexicon (check before adding):", ""]
     out.append(
         md_table(tables["candidate_terms"], ["term", "count", "documents", "relation", "near"], limit=20)
@@ -133,18 +133,31 @@ def _beside(tables: dict[str, pd.DataFrame]) -> list[str]:
     return [*out, ""]
 
 
-def render_markdown(tables: dict[str, pd.DataFrame], files: Sequence[str] = ()) -> str:
-    """The summary as Markdown text; ``files`` are output paths relative to the output folder."""
-    lines = ["# nqpf_text summary", "", md_table(tables["overview"], ["metric", "value"], limit=50)]
-    lines += _regions(tables)
-    lines += _coverage(tables)
-    lines += _indicators(tables)
-    lines += _beside(tables)
+def _inputs(tables: dict[str, pd.DataFrame]) -> list[str]:
     skipped = tables["skipped"]
-    lines += ["## Inputs", "", f"Skipped files: {len(skipped)}.", ""]
+    lines = ["## Inputs", "", f"Skipped files: {len(skipped)}.", ""]
     if not skipped.empty:
         lines.append(md_table(skipped, ["file", "reason"], limit=50))
-    lines += [f"Input warnings: {len(tables['issues'])} (see tables/issues.csv).", ""]
+    return [*lines, f"Input warnings: {len(tables['issues'])} (see tables/issues.csv).", ""]
+
+
+_SECTIONS = {
+    "regions": _regions,
+    "coverage": _coverage,
+    "indicators": _indicators,
+    "beside": _beside,
+    "inputs": _inputs,
+}
+
+
+def render_markdown(
+    tables: dict[str, pd.DataFrame], files: Sequence[str] = (), sections: Sequence[str] | None = None
+) -> str:
+    """The summary as Markdown; ``files`` are output paths relative to the output folder."""
+    lines = ["# nqpf_text summary", "", md_table(tables["overview"], ["metric", "value"], limit=50)]
+    for key, section in _SECTIONS.items():
+        if sections is None or key in sections:
+            lines += section(tables)
     if files:
         lines += ["## Outputs", ""] + [f"- `{md_escape(f)}`" for f in files] + [""]
     return "\n".join(lines).rstrip("\n") + "\n"

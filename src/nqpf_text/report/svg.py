@@ -28,6 +28,13 @@ def _fmt(value: float) -> str:
     return f"{value:.3g}" if abs(value) < 1 else f"{value:,.1f}"
 
 
+def _short_number(value: float) -> str:
+    """Two significant digits below 10, whole numbers above: fits a heatmap cell."""
+    if value >= 10:
+        return f"{value:,.0f}"
+    return f"{value:.2g}"
+
+
 def _open(width: int, height: int, title: str) -> list[str]:
     return [
         f'<svg class="chart" width="{width}" height="{height}" '
@@ -38,7 +45,7 @@ def _open(width: int, height: int, title: str) -> list[str]:
     ]
 
 
-def _label_width(labels: Sequence[str], floor: int = 60, ceiling: int = 260) -> int:
+def _label_width(labels: Sequence[str], floor: int = 60, ceiling: int = 340) -> int:
     """Room for the longest label: CJK characters are about one em wide, Latin about half."""
     longest = max((sum(12 if ord(ch) > 0x2E80 else 7 for ch in label) for label in labels), default=0)
     return max(floor, min(ceiling, longest + 10))
@@ -127,6 +134,8 @@ def share_bars(
         y = top + i * _ROW
         out.append(f'<text x="{left - 6}" y="{y + 14}" text-anchor="end" fill="#222">{_e(shown)}</text>')
         x = float(left)
+        if sum(shares) <= 0:
+            out.append(f'<text x="{left}" y="{y + 14}" font-size="11" fill="#888">no mentions</text>')
         for k, share in enumerate(shares):
             w = max(0.0, share) * span
             if w <= 0:
@@ -153,7 +162,7 @@ def heatmap(
     cell: int = 30,
 ) -> str:
     """A grid shaded by value (darker = more), numbers written in the cells."""
-    rows = [_clip(str(r), 24) for r in row_labels]
+    rows = [_clip(str(r), 40) for r in row_labels]
     cols = [_clip(str(c), 10) for c in col_labels]
     left = _label_width(rows)
     top = 40 + max((len(c) for c in cols), default=0) * 7
@@ -181,7 +190,7 @@ def heatmap(
                 ink = "#fff" if strength > 0.55 else "#222"
                 out.append(
                     f'<text x="{x + (cell - 2) / 2:.1f}" y="{y + cell / 2 + 3:.1f}" text-anchor="middle" '
-                    f'font-size="10" fill="{ink}">{_e(_fmt(value))}</text>'
+                    f'font-size="10" fill="{ink}">{_e(_short_number(value))}</text>'
                 )
     out.append("</svg>")
     return "\n".join(out)

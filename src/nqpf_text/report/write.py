@@ -23,6 +23,7 @@ from .markdown import render_markdown
 
 __all__ = [
     "FIXED_TIME",
+    "REPORT_KINDS",
     "generation_time",
     "write_csv",
     "write_dta",
@@ -181,6 +182,39 @@ def write_dta(panel: pd.DataFrame, path: str | Path) -> Path:
     return atomic_write(path, write)
 
 
+# ``nqpf report KIND``: the tables and page sections of one report (overview, notes and inputs always).
+REPORT_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "coverage": (
+        ("keyword_coverage", "document_coverage", "dead_entries", "candidate_terms"),
+        ("coverage",),
+    ),
+    "regions": (
+        ("documents", "region_mentions", "region_year_panel", "region_time", "region_by_author",
+         "region_by_outlet", "region_by_kind", "macro_shares", "focal_regions"),
+        ("documents", "regions"),
+    ),
+    "indicators": (
+        ("indicator_links", "indicator_summary", "indicator_documents", "doc_indicator_matrix"),
+        ("indicators",),
+    ),
+    "beside": (("beside_weights", "beside_regions", "beside_correlation"), ("beside",)),
+}  # fmt: skip
+_ALWAYS = ("overview", "skipped", "issues", "notes")
+
+
+def _select(tables: dict[str, pd.DataFrame], kind: str | None) -> tuple[dict[str, pd.DataFrame], Any, str]:
+    """Tables to write, page sections, and the file-name suffix for one report kind (all when None)."""
+    if kind is None:
+        return tables, None, ""
+    if kind not in REPORT_KINDS:
+        from ..errors import InputError
+
+        raise InputError("KIND", f"unknown report {kind!r}; choose one of {', '.join(REPORT_KINDS)}")
+    names, sections = REPORT_KINDS[kind]
+    chosen = {n: t for n, t in tables.items() if n in names or n in _ALWAYS}
+    return chosen, ("overview", *sections, "inputs"), f"_{kind}"
+
+
 def write_reports(
     tables: dict[str, pd.DataFrame],
     out_dir: str | Path,
@@ -189,33 +223,33 @@ def write_reports(
     progress: Callable[[str, int, int], None] | None = None,
     generated: str | datetime | None = None,
     title: str = "nqpf_text report",
+    kind: str | None = None,
 ) -> list[Path]:
     """Write ``tables/*.csv``, ``tables/region_year_panel.dta``, ``tables.xlsx``, ``report.html`` and
     ``summary.md`` into ``out_dir``; return the paths written, in that order.
 
-    ``ct`` (the corpus tables) is accepted for callers that pass it and is not needed here: every
-    number and every string the reports show is in ``tables``.
+    ``kind`` (one of ``REPORT_KINDS``) writes one report only: its tables, and ``report_KIND.html``,
+    ``summary_KIND.md``, ``tables_KIND.xlsx`` beside the full ones. ``ct`` (the corpus tables) is
+    accepted for callers that pass it; every number and string the reports show is in ``tables``.
     """
     del ct
     out = Path(out_dir)
+    chosen, sections, suffix = _select(tables, kind)
     tick = progress or (lambda stage, done, total: None)
-    total = len(tables) + 4
+    total = len(chosen) + 4
     written: list[Path] = []
-    for i, (name, frame) in enumerate(tables.items(), start=1):
+    for i, (name, frame) in enumerate(chosen.items(), start=1):
         written.append(write_csv(frame, out / "tables" / f"{name}.csv"))
         tick("write", i, total)
-    if _STATA_TABLE in tables:
-        written.append(write_dta(tables[_STATA_TABLE], out / "tables" / f"{_STATA_TABLE}.dta"))
-    written.append(write_xlsx(tables, out / "tables.xlsx"))
-    tick("write", len(tables) + 2, total)
-    written.append(
-        atomic_write_text(
-            out / "report.html", render_html(tables, generated=generation_time(generated), title=title)
-        )
-    )
-    tick("write", len(tables) + 3, total)
-    relative = [p.relative_to(out).as_posix() for p in written] + ["report.html", "summary.md"]
-    relative = list(dict.fromkeys(relative))
-    written.append(atomic_write_text(out / "summary.md", render_markdown(tables, relative)))
+    if _STATA_TABLE in chosen:
+        written.append(write_dta(chosen[_STATA_TABLE], out / "tables" / f"{_STATA_TABLE}.dta"))
+    written.append(write_xlsx(chosen, out / f"tables{suffix}.xlsx"))
+    tick("write", len(chosen) + 2, total)
+    page = render_html(tables, generated=generation_time(generated), title=title, sections=sections)
+    written.append(atomic_write_text(out / f"report{suffix}.html", page))
+    tick("write", len(chosen) + 3, total)
+    summary = out / f"summary{suffix}.md"
+    relative = [p.relative_to(out).as_posix() for p in [*written, summary]]
+    written.append(atomic_write_text(summary, render_markdown(tables, relative, sections)))
     tick("write", total, total)
     return written
