@@ -105,11 +105,15 @@ def prepare(documents: list[Document], *, boilerplate_min_docs: int = 3) -> list
     return documents
 
 
-def ingest(corpus: str | Path, *, manifest: str | Path | None = None) -> tuple[list[Document], Any]:
-    """Read a corpus folder (or one file) into prepared documents, plus the ingest result."""
+def ingest(
+    corpus: str | Path | None = None, *, manifest: str | Path | None = None
+) -> tuple[list[Document], Any]:
+    """Read a corpus folder or file (default: the demo corpus) into prepared documents."""
     from .ingest import read_corpus
+    from .resources import demo_corpus
 
-    result = read_corpus(corpus, manifest=Path(manifest) if manifest else None)
+    label = "demo" if corpus is None else None
+    result = read_corpus(corpus or demo_corpus(), manifest=Path(manifest) if manifest else None, label=label)
     prepare(result.documents)
     return result.documents, result
 
@@ -337,14 +341,12 @@ def run(
     from .link import Framework, IndicatorLinker
     from .report import build_tables as report_tables
     from .report import write_reports
-    from .resources import demo_corpus
     from .store import STORE_NAME, write_store
     from .tag import Tagger
 
-    corpus_path = Path(corpus) if corpus is not None else demo_corpus()
     out_path = Path(out) if out is not None else Path("reports")
     remove_stale_temps(out_path)
-    documents, result = ingest(corpus_path, manifest=manifest)
+    documents, result = ingest(corpus, manifest=manifest)
     tagger = Tagger(extra_lexicons=lexicons)
     linker = IndicatorLinker(Framework.load(framework)).fit([d.text for d in documents])
     tables = build_tables(
@@ -355,7 +357,11 @@ def run(
         linker=linker,
         progress=progress,
     )
-    meta = {"lexicons": tagger.versions, "framework": framework, "corpus": str(corpus_path)}
+    meta = {
+        "lexicons": tagger.versions,
+        "framework": framework,
+        "corpus": "demo" if corpus is None else str(corpus),
+    }
     written = [write_store(out_path / STORE_NAME, tables.store_tables(), meta=meta)]
     panel_frame = None
     if panel is not None:

@@ -158,10 +158,9 @@ def kwic(
 
     def work() -> Any:
         from ..pipeline import ingest
-        from ..resources import demo_corpus
         from ..tag import Tagger, kwic_lookup
 
-        docs, _ = ingest(corpus or demo_corpus())
+        docs, _ = ingest(corpus)
         return kwic_lookup(docs, query, tagger=Tagger(extra_lexicons=lexicon), window=window)
 
     frame = guarded(work)

@@ -385,15 +385,17 @@ def read_corpus(
     *,
     manifest: str | os.PathLike[str] | None = None,
     recursive: bool = True,
+    label: str | None = None,
 ) -> IngestResult:
     """Read every supported file under ``path`` (or ``path`` itself); bad files are skipped, not fatal.
 
     The manifest is ``manifest`` if given, else ``path/manifest.yaml`` if present; the shipped manifest
     (curated seed corpus) is always consulted after it. A manifest that cannot be read, or with a path
-    leaving the corpus root, raises :class:`InputError`.
+    leaving the corpus root, raises :class:`InputError`. ``label`` replaces the folder's path at the
+    start of document names (the demo corpus is named ``demo/…`` wherever it is installed).
     """
     root = Path(path)
-    given = str(path)
+    given = label if label is not None else str(path)
     if not root.exists():
         raise InputError(given, "corpus folder not found")
     single = root.is_file()
