@@ -114,3 +114,12 @@ def test_nearest_panel_year():
     assert _pick_panel_year(2025, [2014, 2023]) == 2023
     assert _pick_panel_year(2019, [2018, 2020]) == 2018
     assert _pick_panel_year(2019, []) is None
+
+
+def test_direction_is_hedged_when_not_significant():
+    from nqpf_text.report.beside import _direction
+
+    assert "more attention" in _direction(0.5, 0.01)
+    assert "less attention" in _direction(-0.5, 0.01)
+    assert "cannot be told apart" in _direction(0.25, 0.2)
+    assert "does not follow" in _direction(0.02, 0.9)

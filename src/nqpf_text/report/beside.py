@@ -150,6 +150,16 @@ def _weights_table(weights: dict[str, float], summary: pd.DataFrame) -> tuple[pd
     return table, [("beside_weights", reading)]
 
 
+def _direction(rho: float, p: float) -> str:
+    """What a rank correlation says in words, hedged when it is not significant at 5%."""
+    if math.isnan(rho) or abs(rho) < 0.1:
+        return "text attention does not follow the panel's ranking."
+    if math.isnan(p) or p >= 0.05:
+        return "with this many provinces it cannot be told apart from no association (p ≥ 0.05)."
+    more = "more" if rho > 0 else "less"
+    return f"provinces the panel scores higher get {more} attention in the texts."
+
+
 def _pick_panel_year(text_year: int, panel_years: list[int]) -> int | None:
     """The panel year nearest to the text year (the earlier one on a tie)."""
     if not panel_years:
@@ -197,13 +207,7 @@ def _regions_tables(
                     else f"ρ = {rho:.2f}, p = {p:.3f}"
                 )
                 + f" — {strength(rho)} association; "
-                + (
-                    "provinces the panel scores higher get more attention in the texts."
-                    if not math.isnan(rho) and rho >= 0.1
-                    else "provinces the panel scores higher get less attention in the texts."
-                    if not math.isnan(rho) and rho <= -0.1
-                    else "text attention does not follow the panel's ranking."
-                )
+                + _direction(rho, p)
             )
         corr.append(
             {

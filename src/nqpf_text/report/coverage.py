@@ -122,8 +122,8 @@ def keyword_coverage(
 def _unlisted(spans: pd.DataFrame, seen: set, n_docs: int, chars: int, nb_chars: int) -> list[dict]:
     """Mentions from lexicons the report was not given (kept, so no count silently disappears)."""
     rows = []
-    keys = spans[["lexicon", "term", "id"]].apply(tuple, axis=1) if not spans.empty else pd.Series([])
-    rest = spans[~keys.isin(seen)] if len(keys) else spans
+    keys = zip(spans["lexicon"], spans["term"], spans["id"], strict=True)
+    rest = spans[[key not in seen for key in keys]] if not spans.empty else spans
     for (lex, term, rid), group in rest.groupby(["lexicon", "term", "id"], sort=True):
         rows.append(
             {

@@ -35,6 +35,7 @@ __all__ = [
 FIXED_TIME = datetime(2000, 1, 1, 0, 0, 0)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _XLSX_CELL_LIMIT = 32_767
+_XLSX_ROW_LIMIT = 1_048_575  # data rows below the header
 _STATA_TABLE = "region_year_panel"
 
 
@@ -97,9 +98,12 @@ def xlsx_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
 
     wb = Workbook()
     wb.remove(wb.active)
-    for sheet_name, (_, frame) in zip(_sheet_names(list(tables)), tables.items(), strict=True):
+    for sheet_name, (table_name, frame) in zip(_sheet_names(list(tables)), tables.items(), strict=True):
         ws = wb.create_sheet(sheet_name)
         ws.append([str(c) for c in frame.columns])
+        if len(frame) > _XLSX_ROW_LIMIT:  # Excel's limit; the CSV file has every row
+            frame = frame.head(_XLSX_ROW_LIMIT - 1)
+            ws.append([f"… first {_XLSX_ROW_LIMIT - 1:,} rows; tables/{table_name}.csv has all of them"])
         for row in frame.itertuples(index=False):
             ws.append([_xlsx_value(v) for v in row])
         for cells in ws.iter_rows(min_row=2):
