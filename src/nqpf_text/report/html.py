@@ -184,7 +184,7 @@ def _documents(tables: dict[str, pd.DataFrame]) -> str:
         f'<section id="documents"><h2>Documents ({len(docs)})</h2>'
         '<p class="note">Names are shown without their common folder; tables/documents.csv has them in full, '
         "with dates, authors, focal regions and counts.</p>"
-        f"<details><summary>Show the list of {len(docs)} documents</summary>"
+        f"<details{' open' if len(docs) <= 30 else ''}><summary>The list of {len(docs)} documents</summary>"
         + table(docs, cols, limit=300, name="documents")
         + "</details></section>"
     )
