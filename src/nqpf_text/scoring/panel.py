@@ -117,7 +117,10 @@ def parse_number(text: object) -> float | None:
         s = s.replace(",", "")
     if not _PLAIN.match(s):
         raise ValueError(text)
-    return float(s)
+    value = float(s)
+    if not math.isfinite(value):  # 1e400 overflows to inf
+        raise ValueError(text)
+    return value
 
 
 def _decode(data: bytes, path: str) -> str:
