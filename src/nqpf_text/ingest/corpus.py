@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +30,18 @@ from .split import plan_pieces
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DOCUMENT_COLUMNS", "IngestResult", "read_corpus", "read_file", "read_text"]
+__all__ = [
+    "DOCUMENT_COLUMNS",
+    "CorpusPlan",
+    "FileOutcome",
+    "FileTask",
+    "IngestResult",
+    "plan_corpus",
+    "read_corpus",
+    "read_file",
+    "read_task",
+    "read_text",
+]
 
 DOCUMENT_COLUMNS = [
     "doc",
@@ -132,11 +144,13 @@ def _document_row(d: Document) -> dict[str, Any]:
 @dataclass
 class _Context:
     manifests: list[Manifest]
+    hits: list[tuple[int, int]] = field(default_factory=list)  # (manifest, entry) pairs matched
 
     def entry(self, sha256: str, rel: str) -> FileEntry | None:
-        for manifest in self.manifests:
+        for mi, manifest in enumerate(self.manifests):
             found = manifest.lookup(sha256, rel)
             if found is not None:
+                self.hits.append((mi, found.index))
                 return found
         return None
 
@@ -380,20 +394,83 @@ def _is_sidecar(root: Path, rel: Path) -> bool:
     return any((root / rel.with_suffix(s)).exists() for s in SUFFIXES)
 
 
-def read_corpus(
+@dataclass(frozen=True)
+class FileTask:
+    """One supported file of a corpus: where it is, its document name, and its manifest path."""
+
+    order: int  # position among the corpus entries (sorted relative paths)
+    path: Path
+    name: str
+    rel: str
+
+
+@dataclass
+class FileOutcome:
+    """What reading one file gave: its documents and issues, or why it was skipped."""
+
+    task: FileTask
+    documents: list[Document] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    skipped: Skipped | None = None
+    matched: tuple[tuple[int, int], ...] = ()  # (manifest, entry) pairs the file matched
+
+
+@dataclass
+class CorpusPlan:
+    """The files of a corpus in reading order, the manifests consulted, and files refused up front.
+
+    Files can be read in any order or in other processes (:func:`read_task`); :meth:`finish`
+    restores the single-process result from their outcomes.
+    """
+
+    tasks: list[FileTask]
+    context: _Context
+    skipped: list[tuple[int, Skipped]]  # (order, why) for unsupported files
+    local_manifest: Path | None = None
+
+    @property
+    def manifest_files(self) -> list[Path]:
+        """Every manifest consulted (their contents decide each file's metadata)."""
+        return [m.source for m in self.context.manifests]
+
+    def mark(self, matched: Iterable[tuple[int, int]]) -> None:
+        """Record manifest entries that a file read elsewhere matched."""
+        for mi, index in matched:
+            self.context.manifests[mi].entries[index].matched = True
+
+    def manifest_issues(self) -> list[Issue]:
+        """Entries of the corpus's own manifest that matched no file (after every file is marked)."""
+        if self.local_manifest is None:
+            return []
+        return self.context.manifests[0].unmatched_issues()
+
+    def finish(self, outcomes: Iterable[FileOutcome]) -> IngestResult:
+        """The :func:`read_corpus` result from the outcomes of every task, in any order."""
+        events: list[tuple[int, FileOutcome | Skipped]] = list(self.skipped)
+        for outcome in outcomes:
+            self.mark(outcome.matched)
+            events.append((outcome.task.order, outcome))
+        result = IngestResult()
+        for _, event in sorted(events, key=lambda e: e[0]):
+            if isinstance(event, Skipped):
+                result.skipped.append(event)
+            elif event.skipped is not None:
+                result.skipped.append(event.skipped)
+            else:
+                result.documents.extend(event.documents)
+                result.issues.extend(event.issues)
+        result.issues.extend(self.manifest_issues())
+        return result
+
+
+def plan_corpus(
     path: str | os.PathLike[str],
     *,
     manifest: str | os.PathLike[str] | None = None,
     recursive: bool = True,
     label: str | None = None,
-) -> IngestResult:
-    """Read every supported file under ``path`` (or ``path`` itself); bad files are skipped, not fatal.
-
-    The manifest is ``manifest`` if given, else ``path/manifest.yaml`` if present; the shipped manifest
-    (curated seed corpus) is always consulted after it. A manifest that cannot be read, or with a path
-    leaving the corpus root, raises :class:`InputError`. ``label`` replaces the folder's path at the
-    start of document names (the demo corpus is named ``demo/…`` wherever it is installed).
-    """
+) -> CorpusPlan:
+    """The files :func:`read_corpus` would read, without reading them (same arguments, same errors)."""
     root = Path(path)
     given = label if label is not None else str(path)
     if not root.exists():
@@ -415,24 +492,45 @@ def read_corpus(
     shipped = _shipped_manifest()
     if shipped is not None and not (local is not None and local.resolve() == shipped.source.resolve()):
         manifests.append(shipped)
-    context = _Context(manifests)
 
-    result = IngestResult()
-    for rel in rels:
+    plan = CorpusPlan([], _Context(manifests), [], local)
+    for order, rel in enumerate(rels):
         if rel.as_posix() in _MANIFEST_NAMES or _is_sidecar(root, rel):
             continue
         name = given if single else os.path.join(given, str(rel))
         if rel.suffix.lower() not in SUFFIXES:
-            result.skipped.append(Skipped(name, f"unsupported file type ({rel.suffix or 'no extension'})"))
+            plan.skipped.append(
+                (order, Skipped(name, f"unsupported file type ({rel.suffix or 'no extension'})"))
+            )
             continue
-        try:
-            docs, issues = _file_documents(root / rel, name, rel.as_posix(), context)
-        except InputError as err:
-            place = f" ({err.place})" if err.place else ""
-            result.skipped.append(Skipped(name, err.detail + place))
-            continue
-        result.documents.extend(docs)
-        result.issues.extend(issues)
-    if local is not None:
-        result.issues.extend(manifests[0].unmatched_issues())
-    return result
+        plan.tasks.append(FileTask(order, root / rel, name, rel.as_posix()))
+    return plan
+
+
+def read_task(task: FileTask, context: _Context) -> FileOutcome:
+    """Read one planned file; an unusable file gives an outcome with ``skipped`` set, not an error."""
+    recorder = _Context(context.manifests)
+    try:
+        docs, issues = _file_documents(task.path, task.name, task.rel, recorder)
+    except InputError as err:
+        place = f" ({err.place})" if err.place else ""
+        return FileOutcome(task, skipped=Skipped(task.name, err.detail + place), matched=tuple(recorder.hits))
+    return FileOutcome(task, docs, issues, matched=tuple(recorder.hits))
+
+
+def read_corpus(
+    path: str | os.PathLike[str],
+    *,
+    manifest: str | os.PathLike[str] | None = None,
+    recursive: bool = True,
+    label: str | None = None,
+) -> IngestResult:
+    """Read every supported file under ``path`` (or ``path`` itself); bad files are skipped, not fatal.
+
+    The manifest is ``manifest`` if given, else ``path/manifest.yaml`` if present; the shipped manifest
+    (curated seed corpus) is always consulted after it. A manifest that cannot be read, or with a path
+    leaving the corpus root, raises :class:`InputError`. ``label`` replaces the folder's path at the
+    start of document names (the demo corpus is named ``demo/…`` wherever it is installed).
+    """
+    plan = plan_corpus(path, manifest=manifest, recursive=recursive, label=label)
+    return plan.finish(read_task(task, plan.context) for task in plan.tasks)
