@@ -70,17 +70,36 @@ class Manifest:
         return None
 
     def unmatched_issues(self) -> list[Issue]:
+        """Entries no file used: a duplicate of an earlier entry says so, others match no file."""
         if not self.warn_unmatched:
             return []
-        return [
-            Issue(
-                str(self.source),
-                f"files[{e.index}]",
-                f"manifest entry {e.path or e.sha256} matches no file in the corpus (sha256 {e.sha256})",
-            )
-            for e in self.entries
-            if not e.matched
-        ]
+        first: dict[tuple[str, str], int] = {}
+        issues = []
+        for e in self.entries:
+            key = ("sha256", e.sha256) if e.sha256 is not None else ("path", str(e.path))
+            earlier = first.setdefault(key, e.index)
+            if e.matched:
+                continue
+            if earlier != e.index:
+                message = f"manifest entry {key[1]} duplicates files[{earlier}] (same {key[0]}); only the first is used"
+            else:
+                message = (
+                    f"manifest entry {e.path or e.sha256} matches no file in the corpus (sha256 {e.sha256})"
+                )
+            issues.append(Issue(str(self.source), f"files[{e.index}]", message))
+        return issues
+
+
+def _year(value: Any, where: str, source: Path) -> int:
+    whole_float = isinstance(value, float) and value.is_integer()
+    digits = isinstance(value, int | str) and not isinstance(value, bool) and str(value).strip().isdigit()
+    if not (whole_float or digits):
+        raise InputError(source, f"year must be a whole number, got {value!r}", f"{where}.year")
+    return int(value)
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool | date)
 
 
 def _clean_meta(raw: dict[str, Any], where: str, source: Path) -> dict[str, Any]:
@@ -88,6 +107,12 @@ def _clean_meta(raw: dict[str, Any], where: str, source: Path) -> dict[str, Any]
     for key, value in raw.items():
         if key in {"sha256", "path", "pieces", "drop", "line", "cue", "split"}:
             continue
+        if not (_scalar(value) or (isinstance(value, list) and all(_scalar(v) for v in value))):
+            raise InputError(
+                source,
+                f"{key} must be a string, a number or a list of them, got a {type(value).__name__}",
+                f"{where}.{key}",
+            )
         if key == "date" and value is None:
             meta["date"] = None  # curated: the text gives no date (do not infer one)
         elif key == "date":
@@ -98,7 +123,7 @@ def _clean_meta(raw: dict[str, Any], where: str, source: Path) -> dict[str, Any]
         elif key == "focal_region":
             meta[key] = None if value is None else str(value)
         elif key == "year":
-            meta[key] = int(value)
+            meta[key] = _year(value, where, source)
         elif key == "date_inferred":
             meta[key] = bool(value)
         elif isinstance(value, date):
@@ -114,6 +139,8 @@ def _clean_meta(raw: dict[str, Any], where: str, source: Path) -> dict[str, Any]
 
 def _drops(raw: Any, where: str, source: Path) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
+    if raw is not None and not isinstance(raw, list):
+        raise InputError(source, "drop must be a list of {lines: [first, last], role: ...}", f"{where}.drop")
     for k, item in enumerate(raw or []):
         try:
             first, last = (int(x) for x in item["lines"])
@@ -153,6 +180,8 @@ def _entry(index: int, raw: Any, source: Path, root: Path | None) -> FileEntry:
         raise InputError(source, "a file entry needs sha256 or path", where)
     pieces = None
     if raw.get("pieces") is not None:
+        if not isinstance(raw["pieces"], list):
+            raise InputError(source, "pieces must be a list of {line: N, ...}", f"{where}.pieces")
         pieces = []
         for k, p in enumerate(raw["pieces"]):
             pwhere = f"{where}.pieces[{k}]"
@@ -189,8 +218,14 @@ def _read_yaml(path: str, mtime_ns: int) -> Any:
     """Parsed manifest, cached per file version (the shipped manifest is read for every file)."""
     import yaml
 
+    from ..lexicon import MAX_ALIAS_EXPANSION, _expanded_size
+
     with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh) or {}
+        text = fh.read()
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    if node is not None and "*" in text and _expanded_size(node, {}) > MAX_ALIAS_EXPANSION:
+        raise InputError(path, f"YAML aliases expand to more than {MAX_ALIAS_EXPANSION:,} nodes; refused")
+    return yaml.safe_load(text) or {}
 
 
 def load_manifest(
@@ -204,6 +239,8 @@ def load_manifest(
         data = _read_yaml(str(path), path.stat().st_mtime_ns)
     except OSError as err:
         raise InputError(path, f"cannot read manifest: {err.strerror or err}") from err
+    except UnicodeDecodeError as err:
+        raise InputError(path, f"manifest is not UTF-8 text ({err.reason})", f"byte {err.start}") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         place = f"line {mark.line + 1}" if mark is not None else None
