@@ -234,9 +234,10 @@ def _rule(raw: Any, entry: dict[str, Any], path: Path, kind: str, auto_start: bo
             raise InputError(
                 path, f"{key} must be a string; got {value!r} (entry {entry.get('id')!r})", _where(line)
             )
+    for ctx in (entry.get("context"), options.get("context")):
+        if ctx is not None and not isinstance(ctx, dict):
+            raise InputError(path, f"context must be a mapping (entry {entry.get('id')!r})", _where(line))
     context = {**(entry.get("context") or {}), **(options.get("context") or {})}
-    if not isinstance(context, dict):
-        raise InputError(path, f"context must be a mapping (entry {entry.get('id')!r})", _where(line))
     unknown_ctx = set(context) - set(_CONTEXT_KEYS) - {"not_after_place", _LINE}
     if unknown_ctx:
         raise InputError(
@@ -248,6 +249,9 @@ def _rule(raw: Any, entry: dict[str, Any], path: Path, kind: str, auto_start: bo
     priority = options.get("priority", entry.get("priority", 0))
     if not isinstance(priority, int) or isinstance(priority, bool):
         raise InputError(path, f"priority must be an integer; got {priority!r}", _where(line))
+    multi = options.get("multi", entry.get("multi", False))
+    if not isinstance(multi, bool):
+        raise InputError(path, f"multi must be true or false; got {multi!r}", _where(line))
     return TermRule(
         term=options.get("term"),
         pattern=options.get("pattern"),
@@ -255,7 +259,7 @@ def _rule(raw: Any, entry: dict[str, Any], path: Path, kind: str, auto_start: bo
         **{k: _strings(context.get(k), path, line, f"context.{k}") for k in _CONTEXT_KEYS},
         not_after_place=bool(context.get("not_after_place", False)),
         priority=priority,
-        multi=bool(options.get("multi", entry.get("multi", False))),
+        multi=multi,
         line=line,
         start_only=auto_start and boundary == "auto",
     )
@@ -282,6 +286,13 @@ def _build_entry(raw: Any, lexicon: str, category: str, path: Path, auto_start: 
     name = raw.get("name", entry_id)
     if not isinstance(name, str):
         raise InputError(path, f"name must be a string (entry {entry_id!r})", _where(line))
+    for key in ("level", "group", "role"):
+        if raw.get(key) is not None and not isinstance(raw[key], str):
+            raise InputError(
+                path,
+                f"{key} must be a string; got a {type(raw[key]).__name__} (entry {entry_id!r})",
+                _where(line),
+            )
     return Entry(
         id=str(entry_id),
         name=name,
@@ -410,7 +421,8 @@ def check_lexicons(lexicons: Iterable[Lexicon]) -> list[str]:
 
 
 def pattern_problems(pattern: str) -> list[str]:
-    """Why a lexicon regex is unusable: too long, not compiling, or matching the empty string."""
+    """Why a lexicon regex is unusable: too long, not compiling, matching the empty string or any
+    text, or backtracking catastrophically on repeats of its own characters."""
     if len(pattern) > MAX_PATTERN_LENGTH:
         return [f"pattern longer than {MAX_PATTERN_LENGTH} characters"]
     try:
@@ -420,7 +432,34 @@ def pattern_problems(pattern: str) -> list[str]:
     for sample in _PATTERN_PROBES:
         if any(m.end() == m.start() for m in rx.finditer(sample)):
             return [f"pattern {pattern!r} matches the empty string"]
+    probe = _PATTERN_PROBES[-1]
+    covered = sum(m.end() - m.start() for m in rx.finditer(probe))
+    if covered >= 0.8 * len(probe) or all(rx.search(ch) for ch in "的a1"):
+        return [f"pattern {pattern!r} matches almost any text"]
+    if _backtracks(pattern):
+        return [
+            f"pattern {pattern!r} backtracks catastrophically (over {PROBE_TIMEOUT:g} s on a 40-character probe)"
+        ]
     return []
 
 
+def _backtracks(pattern: str) -> bool:
+    """Run the pattern, with the tagger's engine and a timeout, on runs of its own characters."""
+    import regex
+
+    literal = "".join(dict.fromkeys(ch for ch in pattern if ch.isalnum()))
+    probes = [ch * 40 + "！" for ch in literal[:8]]
+    if len(literal) > 1:
+        probes.append(literal * (40 // len(literal) + 1) + "！")
+    rx = regex.compile(pattern)
+    for probe in probes:
+        try:
+            for _ in rx.finditer(probe, timeout=PROBE_TIMEOUT):
+                pass
+        except TimeoutError:
+            return True
+    return False
+
+
+PROBE_TIMEOUT = 0.25  # seconds a pattern may spend on one probe in ``pattern_problems``
 _PATTERN_PROBES = ("", "北京", "浙江西部发展新质生产力，R&D 2.5%。")
