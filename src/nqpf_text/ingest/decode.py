@@ -181,9 +181,61 @@ def _normalizer(data: bytes) -> Decoded | None:
     return Decoded(str(match), label)
 
 
+def _nul_bytes(data: bytes, path: object) -> tuple[bytes, list[tuple[int, str]]]:
+    """Text with a few stray NUL bytes, or NUL padding left by an interrupted download: the bytes
+    without the padding, and the damage to report; dense NULs or control characters mean binary."""
+    body = data.rstrip(b"\x00")
+    trailing = len(data) - len(body)
+    inner = body.count(b"\x00")
+    sample = body[:65536].replace(b"\x00", b"")
+    ctrl = len(_BINARY_CTRL.findall(sample.decode("latin-1")))
+    if inner > max(2, len(body) // 1000) or ctrl > len(sample) // 1000:
+        raise InputError(path, "binary file (NUL bytes), not text")
+    damage = [(m.start(), "NUL byte, replaced with U+FFFD") for m in re.finditer(b"\x00", body)]
+    if trailing:
+        damage.append(
+            (len(body), f"{trailing} NUL byte(s) pad the end of the file (an interrupted download?); dropped")
+        )
+    return body, damage[: _UTF8_REPORT_LIMIT + 1]
+
+
+def _mixed(data: bytes) -> Decoded | None:
+    """UTF-8 with whole lines in GBK/GB18030 or Big5 (text pasted together from several sources)."""
+    parts: list[str] = []
+    damage: list[tuple[int, str]] = []
+    utf8_wide = 0
+    pos = 0
+    for line in data.splitlines(keepends=True):
+        try:
+            text = line.decode("utf-8")
+            utf8_wide += len(line) - len(text)
+        except UnicodeDecodeError:
+            readings = [
+                found
+                for family in (("gbk", "gb18030"), ("big5", "cp950"))
+                if (found := _first_decoding(line, family)) is not None
+            ]
+            if not readings:
+                return None
+            name, text = max(readings, key=lambda r: _chinese_score(r[1]))
+            if _chinese_score(text) < 0.5:
+                return None
+            damage.append(
+                (pos, f"line in {name.upper()}, not UTF-8 like the rest of the file; decoded as {name}")
+            )
+        parts.append(text)
+        pos += len(line)
+    if not damage or utf8_wide < 8:
+        return None
+    labels = sorted({message.rsplit(" ", 1)[-1] for _, message in damage})
+    return Decoded("".join(parts), "+".join(["utf-8", *labels]), damage)
+
+
 def decode_bytes(data: bytes, path: object = "<bytes>") -> Decoded:
     """Decode a text file's bytes; raise :class:`InputError` for empty or binary content."""
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        if data and not data.strip(b"\x00"):
+            raise InputError(path, "file holds only NUL bytes (an interrupted download?)")
         raise InputError(path, "empty file" if not data else "file holds only whitespace")
     bom = _bom(data)
     if bom is not None:
@@ -198,17 +250,28 @@ def decode_bytes(data: bytes, path: object = "<bytes>") -> Decoded:
         if not text.strip():
             raise InputError(path, "file holds only whitespace")
         return Decoded(text, label)
-    if b"\x00" in data[:65536]:
+    if b"\x00" in data:
         name = _utf16_guess(data)
-        if name is None:
-            raise InputError(path, "binary file (NUL bytes), not text")
-        return Decoded(data.decode(name), name)
-    if _is_binary(data):
+        if name is not None:
+            return Decoded(data.decode(name), name)
+        data, nul_damage = _nul_bytes(data, path)
+        found = _decode_text(data, path, nul_checked=True)
+        text = found.text.replace("\x00", "\ufffd")
+        return Decoded(text, found.encoding, sorted(nul_damage + found.damage))
+    return _decode_text(data, path)
+
+
+def _decode_text(data: bytes, path: object, *, nul_checked: bool = False) -> Decoded:
+    """Bytes without a byte-order mark: UTF-8, damaged UTF-8, mixed lines, or a legacy codec."""
+    if not nul_checked and _is_binary(data):
         raise InputError(path, "binary file (control characters), not text")
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    mixed = _mixed(data)
+    if mixed is not None:
+        return mixed
     damage = _utf8_damage(data)
     if damage and len(damage) <= max(3, len(data) // 2000) and len(damage) <= _UTF8_REPORT_LIMIT:
         return Decoded(data.decode("utf-8", errors="replace"), "utf-8", damage)
