@@ -14,6 +14,16 @@ __all__ = ["SUFFIXES", "TEXT_SUFFIXES", "Source", "read_source"]
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
 SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}
+# Ingestion holds about 40-110 bytes per character of one file (offset maps, sentences, tables), so a
+# 200 MB text would need many GB; files over these sizes are skipped with a reason, never read.
+MAX_TEXT_MB = 32  # a .txt/.md file (the largest speech compilation we know is under 1 MB)
+MAX_PACKAGE_MB = 256  # a .docx/.pdf file, images included; also the unpacked size of a .docx
+_NOT_DOCX = (
+    (b"PK", None),
+    (b"\xd0\xcf\x11\xe0", "an old binary Word .doc"),
+    (b"{\\rtf", "RTF"),
+    (b"%PDF", "a PDF"),
+)
 
 
 @dataclass
@@ -26,6 +36,15 @@ class Source:
     damage: list[tuple[int, str]] = field(default_factory=list)  # (byte offset, message)
 
 
+def _limit_mb(suffix: str) -> float:
+    """Size limit of one input file; ``NQPF_MAX_FILE_MB`` raises (or lowers) it for every format."""
+    given = os.environ.get("NQPF_MAX_FILE_MB", "").strip()
+    try:
+        return float(given) if given else (MAX_TEXT_MB if suffix in TEXT_SUFFIXES else MAX_PACKAGE_MB)
+    except ValueError:
+        raise InputError("NQPF_MAX_FILE_MB", f"must be a number of megabytes; got {given!r}") from None
+
+
 def _read_bytes(path: Path) -> bytes:
     try:
         st = path.stat()
@@ -36,6 +55,13 @@ def _read_bytes(path: Path) -> bytes:
         raise InputError(path, f"cannot read: {err.strerror or err}") from err
     if not stat.S_ISREG(st.st_mode):
         raise InputError(path, "cannot read: not a regular file")
+    limit = _limit_mb(path.suffix.lower())
+    if st.st_size > limit * 2**20:
+        raise InputError(
+            path,
+            f"file is {st.st_size / 2**20:,.0f} MB, over the {limit:g} MB limit for one input file; "
+            "split it into smaller files (or set NQPF_MAX_FILE_MB)",
+        )
     try:
         with open(path, "rb") as fh:
             return fh.read()
@@ -49,11 +75,35 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _check_docx_package(path: Path, data: bytes) -> None:
+    """Name what a .docx really is when it is not a ZIP package, and refuse ZIP bombs."""
+    import io
+    import zipfile
+
+    if data.lstrip()[:1] == b"<":
+        raise InputError(path, "not a .docx file: it holds HTML/XML text (a web page saved as .docx?)")
+    for magic, what in _NOT_DOCX:
+        if data.startswith(magic):
+            if what is None:
+                break
+            raise InputError(path, f"not a .docx file: it holds {what}")
+    else:
+        raise InputError(path, "not a .docx file (no ZIP package)")
+    try:
+        unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
+        raise InputError(path, f"not a readable .docx file ({type(err).__name__})") from err
+    limit = _limit_mb(".docx")
+    if unpacked > limit * 2**20:
+        raise InputError(path, f".docx unpacks to {unpacked / 2**20:,.0f} MB, over the {limit:g} MB limit")
+
+
 def _docx_text(path: Path, data: bytes) -> str:
     import io
 
     import docx
 
+    _check_docx_package(path, data)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as err:  # python-docx raises several types for damaged packages
