@@ -20,6 +20,11 @@ def _inputs(files: list[str] | None, text: str | None) -> tuple[list[Any], list[
 
     if not files and text is None:
         raise fail("give FILE arguments or --text")
+    if text is not None and any("\ud800" <= ch <= "\udfff" for ch in text):
+        bad = next(i for i, ch in enumerate(text) if "\ud800" <= ch <= "\udfff")
+        raise fail(
+            f"--text:character {bad}: not valid UTF-8 (bytes the shell could not decode); pass a UTF-8 file"
+        )
     docs, skipped, issues = documents_from_inputs(files or [], text)
     for s in skipped:
         typer.echo(f"nqpf: skipped: {s.file}: {s.reason}", err=True)
