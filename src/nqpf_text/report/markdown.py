@@ -25,6 +25,7 @@ def md_escape(value: Any) -> str:
         return ""
     text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
+    text = text.replace("[", "\\[").replace("]", "\\]")  # no links or remote images: [x](javascript:…)
     return " ".join(text.split())
 
 
