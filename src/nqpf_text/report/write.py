@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..atomic import atomic_write, atomic_write_bytes, atomic_write_text
+from ..atomic import atomic_write, atomic_write_bytes, atomic_write_text, safe_join
 from .html import render_html
 from .markdown import render_markdown
 
@@ -219,6 +219,12 @@ def _select(tables: dict[str, pd.DataFrame], kind: str | None) -> tuple[dict[str
     return chosen, ("overview", *sections, "inputs"), f"_{kind}"
 
 
+def _table_file(out: Path, name: str) -> Path:
+    """``out/tables/NAME``; a table name that would lead outside ``out`` (``../x``) is refused."""
+    safe_join(out, "tables", name)
+    return out / "tables" / name
+
+
 def write_reports(
     tables: dict[str, pd.DataFrame],
     out_dir: str | Path,
@@ -243,7 +249,7 @@ def write_reports(
     total = len(chosen) + 4
     written: list[Path] = []
     for i, (name, frame) in enumerate(chosen.items(), start=1):
-        written.append(write_csv(frame, out / "tables" / f"{name}.csv"))
+        written.append(write_csv(frame, _table_file(out, f"{name}.csv")))
         tick("write", i, total)
     if _STATA_TABLE in chosen:
         written.append(write_dta(chosen[_STATA_TABLE], out / "tables" / f"{_STATA_TABLE}.dta"))
