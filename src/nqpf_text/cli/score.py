@@ -91,31 +91,37 @@ def _stata_names(frame: Any) -> Any:
 
 
 def _emit(fmt: str, out: Path | None, data: Any, frames: dict[str, Any]) -> None:
-    """Write JSON, or the frames: csv (the first table), xlsx (one sheet per table), dta (the first table)."""
+    """Write JSON, or the frames: csv (the first table), xlsx (one sheet per table), dta (the first table).
+
+    Files go through a temporary file and a rename, so an interrupted run never leaves half a file.
+    """
     import json
+
+    from ..atomic import atomic_write, atomic_write_text
 
     if fmt == "json":
         if out is None:
             echo_json(data)
         else:
-            out.write_text(
-                json.dumps(data, ensure_ascii=False, allow_nan=False, indent=1) + "\n", encoding="utf-8"
-            )
+            atomic_write_text(out, json.dumps(data, ensure_ascii=False, allow_nan=False, indent=1) + "\n")
         return
     main = next(iter(frames.values()))
     if fmt == "csv":
         if out is None:
             typer.echo(main.to_csv(index=False), nl=False)
         else:
-            main.to_csv(out, index=False, encoding="utf-8-sig")
+            atomic_write(out, lambda tmp: main.to_csv(tmp, index=False, encoding="utf-8-sig"))
     elif fmt == "xlsx":
         import pandas as pd
 
-        with pd.ExcelWriter(out) as writer:
-            for sheet, frame in frames.items():
-                frame.to_excel(writer, sheet_name=sheet[:31], index=False)
+        def write_xlsx(tmp: Path) -> None:
+            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+                for sheet, frame in frames.items():
+                    frame.to_excel(writer, sheet_name=sheet[:31], index=False)
+
+        atomic_write(out, write_xlsx)  # type: ignore[arg-type]
     else:
-        _stata_names(main).to_stata(out, write_index=False, version=118)
+        atomic_write(out, lambda tmp: _stata_names(main).to_stata(tmp, write_index=False, version=118))  # type: ignore[arg-type]
     if out is not None:
         typer.echo(f"nqpf: wrote {out}", err=True)
 
