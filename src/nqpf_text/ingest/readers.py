@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}
 # 200 MB text would need many GB; files over these sizes are skipped with a reason, never read.
 MAX_TEXT_MB = 32  # a .txt/.md file (the largest speech compilation we know is under 1 MB)
 MAX_PACKAGE_MB = 256  # a .docx/.pdf file, images included; also the unpacked size of a .docx
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _NOT_DOCX = (
     (b"PK", None),
     (b"\xd0\xcf\x11\xe0", "an old binary Word .doc"),
@@ -139,6 +141,14 @@ def _pdf_text(path: Path, data: bytes) -> str:
     return "\n\n".join(pages)
 
 
+def _scrub_surrogates(text: str) -> str:
+    """Join surrogate pairs and replace lone surrogates (a PDF's ToUnicode map can produce them),
+    which no later stage can encode."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def read_source(path: str | os.PathLike[str]) -> Source:
     """Read and decode ``path``; raise :class:`InputError` when it cannot be used."""
     path = Path(path)
@@ -156,4 +166,11 @@ def read_source(path: str | os.PathLike[str]) -> Source:
         return Source(decoded.text, decoded.encoding, digest, decoded.damage)
     if not text.strip():
         raise InputError(path, f"no text in this {suffix} file")
-    return Source(text, encoding, digest)
+    clean = _scrub_surrogates(text)
+    damage = []
+    if clean != text:
+        bad = clean.count("\ufffd") - text.count("\ufffd")
+        damage.append(
+            (0, f"{bad} character(s) of the {suffix} text were invalid Unicode; replaced with U+FFFD")
+        )
+    return Source(clean, encoding, digest, damage)
