@@ -20,11 +20,11 @@ import copy
 import json
 import math
 import re
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import yaml
@@ -34,6 +34,9 @@ from .match import Hit, TermIndex
 from .resources import lexicon_dir
 from .types import Document, IndicatorLink, Statement
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = [
     "Cue",
     "Framework",
@@ -42,9 +45,12 @@ __all__ = [
     "Node",
     "Scoring",
     "attention_matrix",
+    "attention_table",
     "calibrate_scoring",
     "evaluate_links",
     "framework_names",
+    "indicator_table",
+    "links_frame",
     "load_gold",
     "never_addressed",
     "region_indicator_table",
@@ -893,42 +899,134 @@ class IndicatorLinker:
 # ---------------------------------------------------------------------------------------------------
 # Views
 # ---------------------------------------------------------------------------------------------------
+# One implementation of each corpus view, in pandas. Every view takes the links either as Statement
+# records (the linker's output) or as a links frame (the store's ``links`` table, the report's
+# ``indicator_links``), so the CLI, the Python API and the reports count the same way.
+
+LINK_COLUMNS = (
+    "doc", "statement", "start", "end", "text", "indicator", "score", "evidence", "rank", "boilerplate",
+)  # fmt: skip
+EVIDENCE_SEP = "、"  # joins evidence terms in a links frame (a cue never contains it)
+_NEEDED = ("doc", "statement", "indicator", "score")
 
 
-def statements_frame(statements: Iterable[Statement]):  # type: ignore[no-untyped-def]
-    """One row per link: ``doc, statement, start, end, text, boilerplate, rank, indicator, score, evidence``."""
+def statements_frame(statements: Iterable[Statement]) -> pd.DataFrame:
+    """One row per link, best first within a statement: the store's ``links`` table layout."""
     import pandas as pd
 
+    rows = [
+        (st.doc, st.statement, st.start, st.end, st.text, link.indicator, round(float(link.score), 6),
+         EVIDENCE_SEP.join(link.evidence), rank, bool(st.boilerplate))
+        for st in statements
+        for rank, link in enumerate(st.links, 1)
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=list(LINK_COLUMNS))
+
+
+def links_frame(links: Iterable[Statement] | pd.DataFrame) -> pd.DataFrame:
+    """The links as a frame whichever form the caller holds; ``rank`` and ``boilerplate`` filled in."""
+    import pandas as pd
+
+    if not isinstance(links, pd.DataFrame):
+        return statements_frame(links)
+    missing = [c for c in _NEEDED if c not in links.columns]
+    if missing:
+        raise ValueError(f"links need the column(s) {', '.join(missing)}")
+    frame = links.copy()
+    frame["doc"] = frame["doc"].astype(str)
+    frame["indicator"] = frame["indicator"].astype(str)
+    frame["score"] = pd.to_numeric(frame["score"]).astype(float)
+    flags = frame["boilerplate"] if "boilerplate" in frame else pd.Series(False, index=frame.index)
+    frame["boilerplate"] = flags.astype("boolean").fillna(False).astype(bool)
+    if "rank" not in frame or frame["rank"].isna().any():
+        frame["rank"] = frame.groupby(["doc", "statement"])["score"].rank(ascending=False, method="first")
+    frame["rank"] = frame["rank"].astype(int)
+    return frame
+
+
+def _level_map(framework: Framework | None, ids: Iterable[str], level: str) -> dict[str, str]:
+    """Leaf id → its group at ``level``; ids the framework does not know stay themselves."""
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}; got {level!r}")
+    if level != "indicator" and framework is None:
+        raise ValueError("rolling up to a higher level needs the framework")
+    known = set(framework.ids) if framework is not None else set()
+    return {i: framework.group_of(i, level) if i in known else i for i in ids}  # type: ignore[union-attr]
+
+
+def _level_ids(framework: Framework | None, level: str, present: Iterable[str]) -> list[str]:
+    """Ids at ``level`` in framework order, then any other id present (sorted)."""
+    known = framework.level_ids(level) if framework is not None else []
+    return known + sorted(set(present) - set(known))
+
+
+def _label(framework: Framework | None, nid: str) -> str:
+    try:
+        return framework.label(nid) if framework is not None else nid
+    except KeyError:
+        return nid
+
+
+def _at_level(
+    links: Iterable[Statement] | pd.DataFrame,
+    framework: Framework | None,
+    level: str,
+    include_boilerplate: bool,
+) -> pd.DataFrame:
+    """The links frame with ``group`` (the id at ``level``) and ``key`` (one value per statement)."""
+    frame = links_frame(links)
+    if not include_boilerplate:
+        frame = frame[~frame["boilerplate"]]
+    groups = _level_map(framework, frame["indicator"].unique(), level)
+    return frame.assign(
+        group=frame["indicator"].map(groups).astype(object),
+        key=frame["doc"] + "\x1f" + frame["statement"].astype(str),
+    )
+
+
+def indicator_table(framework: Framework | None, extra: Iterable[str] = ()) -> pd.DataFrame:
+    """The framework's leaves in order with their groups (plus ``extra`` ids it lacks, flagged)."""
+    import pandas as pd
+
+    columns = ["id", "name", "second", "second_name", "first", "first_name", "measure", "direction"]
     rows = []
-    for st in statements:
-        for rank, link in enumerate(st.links, 1):
-            rows.append(
-                {
-                    "doc": st.doc,
-                    "statement": st.statement,
-                    "start": st.start,
-                    "end": st.end,
-                    "text": st.text,
-                    "boilerplate": st.boilerplate,
-                    "rank": rank,
-                    "indicator": link.indicator,
-                    "score": link.score,
-                    "evidence": "; ".join(link.evidence),
-                }
-            )
-    columns = [
-        "doc",
-        "statement",
-        "start",
-        "end",
-        "text",
-        "boilerplate",
-        "rank",
-        "indicator",
-        "score",
-        "evidence",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    for leaf in framework.indicators if framework is not None else ():
+        anc = framework.ancestors(leaf.id)  # type: ignore[union-attr]
+        second, first = anc["second"], anc["first"]
+        rows.append((leaf.id, leaf.name, second, _label(framework, second), first, _label(framework, first),
+                     leaf.measure, leaf.direction, True))  # fmt: skip
+    known = {r[0] for r in rows}
+    rows += [(i, i, None, None, None, None, None, None, False) for i in sorted(set(extra) - known)]
+    return pd.DataFrame(rows, columns=[*columns, "in_framework"])
+
+
+def attention_table(
+    links: Iterable[Statement] | pd.DataFrame,
+    *,
+    framework: Framework | None = None,
+    level: str = "indicator",
+    include_boilerplate: bool = True,
+) -> pd.DataFrame:
+    """Long form of the document × indicator view: one row per document and id at ``level`` with
+    ``statements`` (linking to it, or to any leaf of the group), ``links``, ``score_sum``, ``best_score``."""
+    import pandas as pd
+
+    columns = ["doc", "indicator", "statements", "links", "score_sum", "best_score"]
+    frame = _at_level(links, framework, level, include_boilerplate)
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    agg = (
+        frame.groupby(["doc", "group"], sort=True)
+        .agg(
+            statements=("key", "nunique"),
+            links=("indicator", "size"),
+            score_sum=("score", "sum"),
+            best_score=("score", "max"),
+        )
+        .reset_index()
+        .rename(columns={"group": "indicator"})
+    )
+    return agg[columns]
 
 
 def _doc_sizes(documents: Any) -> dict[str, tuple[int, int]]:
@@ -946,172 +1044,183 @@ def _doc_sizes(documents: Any) -> dict[str, tuple[int, int]]:
     return sizes
 
 
-def _grouped_links(
-    statements: Iterable[Statement], framework: Framework | None, level: str, include_boilerplate: bool
-) -> list[tuple[Statement, list[str]]]:
-    """Each statement with its linked ids at ``level`` (links, with repeats, in rank order)."""
-    if level not in LEVELS:
-        raise ValueError(f"level must be one of {LEVELS}; got {level!r}")
-    if level != "indicator" and framework is None:
-        raise ValueError("rolling up to a higher level needs the framework")
-    out = []
-    for st in statements:
-        if st.boilerplate and not include_boilerplate:
-            continue
-        ids = [
-            link.indicator if framework is None else framework.group_of(link.indicator, level)
-            for link in st.links
-        ]
-        out.append((st, ids))
-    return out
+_MEASURES = ("share", "per_10k", "statements", "links", "score_sum")
 
 
-def attention_matrix(  # type: ignore[no-untyped-def]
-    statements: Iterable[Statement],
+def attention_matrix(
+    links: Iterable[Statement] | pd.DataFrame,
     documents: Any,
     *,
     framework: Framework | None = None,
     level: str = "indicator",
     measure: str = "share",
     include_boilerplate: bool = True,
-):
-    """Document × indicator attention.
+) -> pd.DataFrame:
+    """Document × indicator attention, one row per document (in the order of ``documents``).
 
     ``measure``: ``"share"`` — share of the document's statements that link to the indicator (or, rolled
     up, to any indicator in the group); ``"per_10k"`` — links per 10,000 characters; ``"statements"`` —
-    count of linking statements. ``level`` rolls up to ``"second"`` or ``"first"`` level groups.
+    count of linking statements; ``"links"``; ``"score_sum"``. ``level`` rolls up to ``"second"`` or
+    ``"first"`` level groups. ``documents``: Document records or a frame with ``doc``, ``chars`` (and
+    ``sentences`` for shares).
     """
-    import pandas as pd
-
-    if measure not in {"share", "per_10k", "statements", "links"}:
-        raise ValueError(f"measure must be share, per_10k, statements or links; got {measure!r}")
+    if measure not in _MEASURES:
+        raise ValueError(f"measure must be one of {', '.join(_MEASURES)}; got {measure!r}")
     sizes = _doc_sizes(documents)
-    stmt_count: Counter[tuple[str, str]] = Counter()
-    link_count: Counter[tuple[str, str]] = Counter()
-    for st, ids in _grouped_links(statements, framework, level, include_boilerplate):
-        for iid in set(ids):
-            stmt_count[(st.doc, iid)] += 1
-        for iid in ids:
-            link_count[(st.doc, iid)] += 1
-    columns = framework.level_ids(level) if framework is not None else sorted({k[1] for k in link_count})
-    data = []
-    for doc, (n_sent, chars) in sizes.items():
-        row = []
-        for iid in columns:
-            if measure == "share":
-                row.append(stmt_count[(doc, iid)] / n_sent if n_sent else 0.0)
-            elif measure == "per_10k":
-                row.append(link_count[(doc, iid)] * 10_000 / chars if chars else 0.0)
-            elif measure == "statements":
-                row.append(stmt_count[(doc, iid)])
-            else:
-                row.append(link_count[(doc, iid)])
-        data.append(row)
-    frame = pd.DataFrame(data, index=pd.Index(list(sizes), name="doc"), columns=pd.Index(columns, name=level))
-    return frame
+    long = attention_table(links, framework=framework, level=level, include_boilerplate=include_boilerplate)
+    columns = _level_ids(framework, level, long["indicator"])
+    n_sent = long["doc"].map(lambda d: sizes.get(d, (0, 0))[0])
+    chars = long["doc"].map(lambda d: sizes.get(d, (0, 0))[1])
+    if measure == "share":
+        value = (long["statements"] / n_sent.where(n_sent > 0)).fillna(0.0)
+    elif measure == "per_10k":
+        value = (long["links"] * 10_000 / chars.where(chars > 0)).fillna(0.0)
+    else:
+        value = long[measure]
+    wide = (
+        long.assign(value=value)
+        .pivot(index="doc", columns="indicator", values="value")
+        .reindex(index=list(sizes), columns=columns)
+        .fillna(0)
+    )
+    if measure in ("statements", "links"):
+        wide = wide.astype(int)
+    wide.index.name, wide.columns.name = "doc", level
+    return wide
 
 
-def rollup(statements: Iterable[Statement], framework: Framework, level: str = "second"):  # type: ignore[no-untyped-def]
-    """Corpus totals per group at ``level``: linking statements, links, documents, mean score."""
+def rollup(
+    links: Iterable[Statement] | pd.DataFrame,
+    framework: Framework | None,
+    level: str = "second",
+    *,
+    include_boilerplate: bool = True,
+) -> pd.DataFrame:
+    """Corpus totals per id at ``level`` (every id of the framework, in order): linking statements,
+    links, documents, score sum, mean and best score."""
     import pandas as pd
 
-    stmts: Counter[str] = Counter()
-    links: Counter[str] = Counter()
-    docs: dict[str, set[str]] = defaultdict(set)
-    scores: dict[str, list[float]] = defaultdict(list)
-    for st in statements:
-        ids = [framework.group_of(link.indicator, level) for link in st.links]
-        for iid in set(ids):
-            stmts[iid] += 1
-            docs[iid].add(st.doc)
-        for iid, link in zip(ids, st.links, strict=True):
-            links[iid] += 1
-            scores[iid].append(link.score)
-    rows = [
-        {
-            "id": iid,
-            "name": framework.label(iid),
-            "statements": stmts[iid],
-            "links": links[iid],
-            "documents": len(docs[iid]),
-            "mean_score": float(np.mean(scores[iid])) if scores[iid] else 0.0,
-        }
-        for iid in framework.level_ids(level)
-    ]
-    return pd.DataFrame(rows, columns=["id", "name", "statements", "links", "documents", "mean_score"])
+    columns = ["id", "name", "statements", "links", "documents", "score_sum", "mean_score", "max_score"]
+    frame = _at_level(links, framework, level, include_boilerplate)
+    ids = _level_ids(framework, level, frame["group"])
+    agg = frame.groupby("group", sort=False).agg(
+        statements=("key", "nunique"),
+        links=("indicator", "size"),
+        documents=("doc", "nunique"),
+        score_sum=("score", "sum"),
+        mean_score=("score", "mean"),
+        max_score=("score", "max"),
+    )
+    out = agg.reindex(pd.Index(ids, dtype=object))
+    for col in ("statements", "links", "documents"):
+        out[col] = out[col].fillna(0).astype(int)
+    out = out.fillna(0.0).rename_axis("id").reset_index()
+    out["name"] = out["id"].map(lambda i: _label(framework, i))
+    return out[columns]
 
 
-def never_addressed(  # type: ignore[no-untyped-def]
-    statements: Iterable[Statement], framework: Framework, *, include_boilerplate: bool = True
-):
+def never_addressed(
+    links: Iterable[Statement] | pd.DataFrame, framework: Framework, *, include_boilerplate: bool = True
+) -> pd.DataFrame:
     """Leaves no statement links to, with their second- and first-level groups."""
+    frame = _at_level(links, framework, "indicator", include_boilerplate)
+    table = indicator_table(framework)
+    table = table[~table["id"].isin(set(frame["indicator"]))]
+    return table[["id", "name", "second", "second_name", "first", "first_name"]].reset_index(drop=True)
+
+
+def _region_rows(mentions: Any, roles: Sequence[str] | None) -> pd.DataFrame:
+    """Region mentions (doc, start, end, id) with a role in ``roles`` (None keeps every role)."""
     import pandas as pd
 
-    hit = {
-        link.indicator for st in statements if include_boilerplate or not st.boilerplate for link in st.links
-    }
-    rows = []
-    for leaf in framework.indicators:
-        if leaf.id in hit:
+    frame = mentions if isinstance(mentions, pd.DataFrame) else pd.DataFrame([_as_dict(m) for m in mentions])
+    if frame.empty:
+        return pd.DataFrame(columns=["doc", "start", "end", "id"])
+    for col in ("doc", "start", "end", "id"):
+        if col not in frame.columns:
+            raise ValueError(f"mentions need a {col!r} column")
+    if "category" in frame.columns:
+        frame = frame[frame["category"] == "region"]
+    if roles is not None and "role" in frame.columns:
+        frame = frame[frame["role"].fillna("place").isin(list(roles))]
+    return pd.DataFrame(
+        {
+            "doc": frame["doc"].astype(str),
+            "start": frame["start"].astype(int),
+            "end": frame["end"].astype(int),
+            "id": frame["id"].astype(str),
+        }
+    )
+
+
+def _regions_in_statements(regions: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFrame:
+    """(region, key) for every region mention lying inside a statement (statements do not overlap)."""
+    import pandas as pd
+
+    parts = []
+    spans = statements.sort_values(["doc", "start"], kind="mergesort")
+    by_doc = {doc: g for doc, g in spans.groupby("doc", sort=False)}
+    for doc, mine in regions.groupby("doc", sort=True):
+        st = by_doc.get(doc)
+        if st is None:
             continue
-        anc = framework.ancestors(leaf.id)
-        rows.append(
-            {
-                "id": leaf.id,
-                "name": leaf.name,
-                "second": anc["second"],
-                "second_name": framework.label(anc["second"]),
-                "first": anc["first"],
-                "first_name": framework.label(anc["first"]),
-            }
+        pos = np.searchsorted(st["start"].to_numpy(), mine["start"].to_numpy(), side="right") - 1
+        ok = pos >= 0
+        pos = np.where(ok, pos, 0)
+        ok &= mine["end"].to_numpy() <= st["end"].to_numpy()[pos]
+        parts.append(
+            pd.DataFrame({"region": mine["id"].to_numpy()[ok], "key": st["key"].to_numpy()[pos][ok]})
         )
-    return pd.DataFrame(rows, columns=["id", "name", "second", "second_name", "first", "first_name"])
+    if not parts:
+        return pd.DataFrame(columns=["region", "key"])
+    return pd.concat(parts, ignore_index=True).drop_duplicates()
 
 
-def region_indicator_table(  # type: ignore[no-untyped-def]
-    statements: Iterable[Statement],
+def region_indicator_table(
+    links: Iterable[Statement] | pd.DataFrame,
     mentions: Any,
     *,
     framework: Framework | None = None,
     level: str = "indicator",
     roles: Sequence[str] | None = ("place",),
     include_boilerplate: bool = True,
-):
+    expand: Callable[[str], Iterable[str]] | None = None,
+) -> pd.DataFrame:
     """Region × indicator: statements that mention a region and link to an indicator.
 
     ``mentions`` is a frame (or iterable of dicts / Mention records) with ``doc, start, end, category,
     id`` as in ``nqpf tag`` output; only ``category == "region"`` rows with a role in ``roles`` count
-    (``roles=None`` keeps every role). One row per region and indicator with ``statements`` and
-    ``documents`` counts.
+    (``roles=None`` keeps every role). ``expand(id)`` names more regions a mention counts toward (a
+    city's province, for roll-ups). One row per region and id at ``level`` with ``statements``,
+    ``score_sum`` (sum of the link scores) and ``documents``, sorted by region then indicator.
     """
     import pandas as pd
 
-    frame = mentions if hasattr(mentions, "columns") else pd.DataFrame([_as_dict(m) for m in mentions])
-    columns = ["region", "indicator", "statements", "documents"]
-    if frame.empty:
+    columns = ["region", "indicator", "statements", "score_sum", "documents"]
+    frame = _at_level(links, framework, level, include_boilerplate)
+    regions = _region_rows(mentions, roles)
+    if frame.empty or regions.empty:
         return pd.DataFrame(columns=columns)
-    for col in ("doc", "start", "end", "id"):
-        if col not in frame.columns:
-            raise ValueError(f"mentions need a {col!r} column")
-    regions = frame
-    if "category" in regions.columns:
-        regions = regions[regions["category"] == "region"]
-    if roles is not None and "role" in regions.columns:
-        regions = regions[regions["role"].fillna("place").isin(list(roles))]
-    by_doc: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    for row in regions.itertuples(index=False):
-        by_doc[str(row.doc)].append((int(row.start), int(row.end), str(row.id)))
-    pairs: dict[tuple[str, str], set[tuple[str, int]]] = defaultdict(set)
-    for st, ids in _grouped_links(statements, framework, level, include_boilerplate):
-        inside = {rid for s, e, rid in by_doc.get(st.doc, ()) if s >= st.start and e <= st.end}
-        for rid in inside:
-            for iid in set(ids):
-                pairs[(rid, iid)].add((st.doc, st.statement))
-    rows = [
-        {"region": rid, "indicator": iid, "statements": len(keys), "documents": len({d for d, _ in keys})}
-        for (rid, iid), keys in sorted(pairs.items())
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    for col in ("start", "end"):
+        if col not in frame.columns or frame[col].isna().any():
+            raise ValueError(f"links need statement offsets ({col!r}) to place region mentions")
+    statements = (
+        frame[["doc", "start", "end", "key"]].drop_duplicates("key").astype({"start": int, "end": int})
+    )
+    pairs = _regions_in_statements(regions, statements)
+    if expand is not None and not pairs.empty:
+        pairs = pairs.assign(region=pairs["region"].map(lambda r: list(dict.fromkeys([r, *expand(r)]))))
+        pairs = pairs.explode("region").drop_duplicates()
+    joined = pairs.merge(frame[["key", "doc", "group", "score"]], on="key")
+    if joined.empty:
+        return pd.DataFrame(columns=columns)
+    agg = (
+        joined.groupby(["region", "group"], sort=True)
+        .agg(statements=("key", "nunique"), score_sum=("score", "sum"), documents=("doc", "nunique"))
+        .reset_index()
+        .rename(columns={"group": "indicator"})
+    )
+    return agg[columns]
 
 
 def _as_dict(mention: Any) -> dict[str, Any]:
