@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
 
 from nqpf_text.lexicon import Lexicon
+from nqpf_text.link import Framework, statements_frame
+from nqpf_text.pipeline import CorpusTables
+from nqpf_text.types import IndicatorLink, Statement
 
 XSS_SCRIPT = "<script>document.title='PWNED'</script>"
 XSS_IMG = "<img src=x onerror=\"document.title='PWNED'\">"
@@ -118,20 +119,6 @@ DOCS = [
 ]
 
 
-@dataclass
-class Tables:
-    """Stand-in for ``nqpf_text.pipeline.CorpusTables`` with the fields the reports read."""
-
-    documents: pd.DataFrame
-    sentences: pd.DataFrame
-    mentions: pd.DataFrame
-    links: pd.DataFrame
-    skipped: pd.DataFrame
-    issues: pd.DataFrame
-    lexicons: list[Any] = field(default_factory=list)
-    framework: Any = None
-
-
 def load_lexicons(folder: Path) -> list[Lexicon]:
     out = []
     for name, text in LEXICONS.items():
@@ -141,21 +128,27 @@ def load_lexicons(folder: Path) -> list[Lexicon]:
     return out
 
 
-def framework() -> SimpleNamespace:
-    ind = [
-        SimpleNamespace(id="T1.1", name="研发经费投入", parent="T1", direction="+"),
-        SimpleNamespace(id="T3.1", name="人工智能企业", parent="T3", direction="+"),
-        SimpleNamespace(id="E3.1", name="能源强度", parent="E3", direction="-"),
-    ]
-    levels = [
-        {
-            "id": "T",
-            "name": "高科技",
-            "children": [{"id": "T1", "name": "创新投入"}, {"id": "T3", "name": "数智化水平"}],
-        },
-        {"id": "E", "name": "高效能", "children": [{"id": "E3", "name": "节能减排"}]},
-    ]
-    return SimpleNamespace(name="mini", indicators=ind, levels=levels)
+FRAMEWORK = """
+framework: mini
+levels:
+  - id: T
+    name: 高科技
+    children: [{id: T1, name: 创新投入}, {id: T3, name: 数智化水平}]
+  - id: E
+    name: 高效能
+    children: [{id: E3, name: 节能减排}]
+indicators:
+  - {id: T1.1, parent: T1, name: 研发经费投入, direction: "+", cues: [{term: 研发}]}
+  - {id: T3.1, parent: T3, name: 人工智能企业, direction: "+", cues: [{term: 人工智能}]}
+  - {id: E3.1, parent: E3, name: 能源强度, direction: "-", cues: [{term: 能耗}]}
+"""
+
+
+def framework(folder: Path) -> Framework:
+    """A three-leaf framework with two first-level groups (E3.1 is never linked)."""
+    path = folder / "mini.yaml"
+    path.write_text(FRAMEWORK, encoding="utf-8")
+    return Framework.from_file(path)
 
 
 def _sentences(doc: str, text: str) -> list[dict[str, Any]]:
@@ -224,44 +217,22 @@ def _mentions(doc: str, text: str, lexicons: list[Lexicon], sentences: list[dict
 
 
 def _links(sentences: pd.DataFrame) -> pd.DataFrame:
-    rows = []
+    """Hand-made links: 研发 → T1.1 (0.9), 人工智能 → T3.1 (0.6), best first."""
+    statements = []
     for s in sentences.itertuples():
         found = []
         if "研发" in s.text:
-            found.append(("T1.1", 0.9, "研发投入" if "研发投入" in s.text else "研发"))
+            found.append(IndicatorLink("T1.1", 0.9, ("研发投入" if "研发投入" in s.text else "研发",)))
         if "人工智能" in s.text:
-            found.append(("T3.1", 0.6, "人工智能"))
-        for rank, (ind, score, ev) in enumerate(sorted(found, key=lambda f: -f[1]), start=1):
-            rows.append(
-                {
-                    "doc": s.doc,
-                    "statement": s.sentence,
-                    "start": s.start,
-                    "end": s.end,
-                    "text": s.text,
-                    "indicator": ind,
-                    "score": score,
-                    "evidence": ev,
-                    "rank": rank,
-                    "boilerplate": s.boilerplate,
-                }
+            found.append(IndicatorLink("T3.1", 0.6, ("人工智能",)))
+        if found:
+            statements.append(
+                Statement(s.doc, s.sentence, s.start, s.end, s.text, tuple(found), s.boilerplate)
             )
-    cols = [
-        "doc",
-        "statement",
-        "start",
-        "end",
-        "text",
-        "indicator",
-        "score",
-        "evidence",
-        "rank",
-        "boilerplate",
-    ]
-    return pd.DataFrame(rows, columns=cols)
+    return statements_frame(statements)
 
 
-def corpus(folder: Path) -> Tables:
+def corpus(folder: Path) -> CorpusTables:
     lexicons = load_lexicons(folder)
     docs, sents, ments = [], [], []
     for doc, source, title, date, author, outlet, kind, focal, text in DOCS:
@@ -290,13 +261,15 @@ def corpus(folder: Path) -> Tables:
         sents += s
         ments += _mentions(doc, text, lexicons, s)
     sentences = pd.DataFrame(sents)
-    return Tables(
+    return CorpusTables(
         documents=pd.DataFrame(docs),
+        paragraphs=pd.DataFrame(),
         sentences=sentences,
+        footnotes=pd.DataFrame(),
         mentions=pd.DataFrame(ments),
         links=_links(sentences),
         skipped=pd.DataFrame([("e.pdf", "no text layer")], columns=["file", "reason"]),
         issues=pd.DataFrame([("a.txt", "line 3", "bad byte")], columns=["file", "place", "message"]),
         lexicons=lexicons,
-        framework=framework(),
+        framework=framework(folder),
     )

@@ -203,12 +203,13 @@ def test_tables_are_deterministic(synth):
 
 
 def test_empty_corpus(tmp_path):
-    from _report_synth import Tables
-
+    from nqpf_text.pipeline import CorpusTables
     from nqpf_text.report import build_tables, write_reports
 
-    empty = Tables(
+    empty = CorpusTables(
         documents=pd.DataFrame(columns=["doc", "source", "title", "date", "chars", "text"]),
+        paragraphs=pd.DataFrame(),
+        footnotes=pd.DataFrame(),
         sentences=pd.DataFrame(columns=["doc", "sentence", "start", "end", "text", "boilerplate"]),
         mentions=pd.DataFrame(columns=["doc", "start", "end", "text", "category", "id", "role", "term"]),
         links=pd.DataFrame(columns=["doc", "statement", "indicator", "score", "evidence", "rank"]),

@@ -20,6 +20,7 @@ import pandas as pd
 from . import svg
 from ._common import is_blank
 from .regions import MACROS
+from .tables import DOCUMENT_COLUMNS
 
 __all__ = ["CSP", "highlight", "render_html"]
 
@@ -163,22 +164,8 @@ def _overview(tables: dict[str, pd.DataFrame]) -> str:
 
 
 def _documents(tables: dict[str, pd.DataFrame]) -> str:
-    cols = [
-        "doc",
-        "title",
-        "date",
-        "author",
-        "outlet",
-        "kind",
-        "chars",
-        "focal_region",
-        "focal_region_name",
-        "focal_source",
-        "mentions_region",
-        "mentions_dimension",
-        "mentions_industry",
-        "statements_linked",
-    ]
+    cols = [*DOCUMENT_COLUMNS[:9], "focal_source", "mentions_region", "mentions_dimension",
+            "mentions_industry", "statements_linked"]  # fmt: skip
     docs = tables["documents"]
     return (
         f'<section id="documents"><h2>Documents ({len(docs)})</h2>'
@@ -417,7 +404,41 @@ def _indicators(tables: dict[str, pd.DataFrame]) -> str:
                     "Document × indicator: linked statements (30 documents with most links)",
                 )
             )
+    parts.append(_region_indicator(tables))
     parts.append("</section>")
+    return "".join(parts)
+
+
+def _region_indicator(tables: dict[str, pd.DataFrame], rows: int = 25) -> str:
+    """Regions beside indicators: a heatmap of the most linked regions and the top pairs."""
+    frame = tables.get("region_indicator")
+    parts = ["<h3>Regions × indicators</h3>", _notes(tables, "region_indicator")]
+    if frame is None or frame.empty:
+        return "".join([*parts, '<p class="note">No statement names a region and links to an indicator.</p>'])
+    per_region = frame.groupby(["region", "name", "level"], sort=False)["statements_rollup"].sum()
+    top = per_region.sort_values(ascending=False, kind="mergesort").head(rows).reset_index()
+    ids = list(dict.fromkeys(frame["indicator"]).keys())
+    order = {i: k for k, i in enumerate(tables["indicator_summary"]["indicator"])}
+    ids.sort(key=lambda i: (order.get(i, len(order)), i))
+    cells = frame.pivot_table(
+        index="region", columns="indicator", values="statements_rollup", aggfunc="sum", fill_value=0
+    ).reindex(index=top["region"], columns=ids, fill_value=0)
+    parts.append(
+        svg.heatmap(
+            [f"{r.name} ({r.level})" for r in top.itertuples()],
+            ids,
+            cells.to_numpy(dtype=float).tolist(),
+            f"Region × indicator: statements naming the region (its cities included), top {len(top)} regions",
+        )
+    )
+    pairs = frame.sort_values(
+        ["statements_rollup", "score_sum_rollup", "region", "indicator"],
+        ascending=[False, False, True, True],
+        kind="mergesort",
+    )
+    cols = ["region", "name", "level", "indicator", "indicator_name", "statements", "statements_rollup",
+            "score_sum_rollup", "documents_rollup"]  # fmt: skip
+    parts.append(table(pairs, cols, limit=30, name="region_indicator"))
     return "".join(parts)
 
 

@@ -1,4 +1,8 @@
-"""Indicator mapping: links per indicator, documents ranked by attention, unaddressed indicators.
+"""Indicator mapping: links per indicator, documents ranked by attention, roll-ups to second and first
+level, unaddressed indicators, and regions beside indicators.
+
+The counting is done once, by the views of :mod:`nqpf_text.link` (which take the links frame as it
+is); this module names, rounds and orders their output for the report files.
 
 Attention to an indicator is the sum of link scores of the statements linked to it (a statement
 linked to two indicators counts for both, each with its own score). Shares use statements outside
@@ -11,135 +15,126 @@ from typing import Any
 
 import pandas as pd
 
-from ._common import attr, per_10k, sort_docs
+from ..link import (
+    EVIDENCE_SEP,
+    attention_matrix,
+    attention_table,
+    indicator_table,
+    links_frame,
+    region_indicator_table,
+    rollup,
+)
+from ._common import DECIMALS, per_10k, sort_docs
+from .regions import LEVELS, RegionCatalog
 
 __all__ = [
     "doc_indicator_matrix",
     "framework_indicators",
     "indicator_documents",
     "indicator_links",
+    "indicator_rollup",
     "indicator_summary",
+    "region_indicator",
 ]
 
 LINK_COLUMNS = [
     "doc", "statement", "indicator", "score", "evidence", "rank", "indicator_name", "start", "end",
     "boilerplate", "text",
 ]  # fmt: skip
-
-
-def _level_maps(levels: Any) -> tuple[dict[str, str], dict[str, str]]:
-    """Names of level nodes and each node's parent, from ``levels`` (objects or mappings, nested)."""
-    names: dict[str, str] = {}
-    parents: dict[str, str] = {}
-
-    def walk(nodes: Any, parent: str | None) -> None:
-        for node in nodes or ():
-            nid = attr(node, "id")
-            if nid is None:
-                continue
-            names[str(nid)] = str(attr(node, "name") or nid)
-            if parent is not None:
-                parents[str(nid)] = parent
-            walk(attr(node, "children"), str(nid))
-
-    walk(levels, None)
-    return names, parents
+REGION_INDICATOR_COLUMNS = [
+    "region", "name", "level", "indicator", "indicator_name", "statements", "score_sum", "documents",
+    "statements_rollup", "score_sum_rollup", "documents_rollup",
+]  # fmt: skip
 
 
 def framework_indicators(framework: Any, links: pd.DataFrame) -> pd.DataFrame:
     """The framework's leaves in order (plus any linked id the framework lacks), with level names."""
-    columns = ["indicator", "name", "parent", "parent_name", "top", "top_name", "direction", "in_framework"]
-    names, parents = _level_maps(attr(framework, "levels"))
-    rows = []
-    for ind in attr(framework, "indicators", ()) or ():
-        iid = str(attr(ind, "id"))
-        parent = attr(ind, "parent")
-        parent = str(parent) if parent is not None else parents.get(iid)
-        top = parents.get(parent or "", None) if parent else None
-        rows.append(
-            {
-                "indicator": iid,
-                "name": attr(ind, "name") or iid,
-                "parent": parent,
-                "parent_name": names.get(parent or ""),
-                "top": top,
-                "top_name": names.get(top or ""),
-                "direction": attr(ind, "direction"),
-                "in_framework": True,
-            }
-        )
-    known = {r["indicator"] for r in rows}
-    extra = sorted(set(links["indicator"].astype(str)) - known) if not links.empty else []
-    rows += [
-        {"indicator": i, "name": i, "parent": None, "parent_name": None, "top": None, "top_name": None,
-         "direction": None, "in_framework": False}
-        for i in extra
-    ]  # fmt: skip
-    return pd.DataFrame(rows, columns=columns)
+    extra = links["indicator"].astype(str) if not links.empty else ()
+    return indicator_table(framework, extra).rename(columns={"id": "indicator"})
 
 
 def indicator_links(links: pd.DataFrame, info: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:
     """``indicator_links.csv``: one row per statement and indicator, in corpus order, best link first."""
     if links.empty:
         return pd.DataFrame(columns=LINK_COLUMNS)
-    names = dict(zip(info["indicator"], info["name"], strict=True))
-    frame = links.copy()
-    frame["indicator"] = frame["indicator"].astype(str)
-    frame["indicator_name"] = frame["indicator"].map(names)
-    if "boilerplate" not in frame:
-        frame["boilerplate"] = False
-    if "rank" not in frame:
-        frame["rank"] = frame.groupby(["doc", "statement"])["score"].rank(ascending=False, method="first")
-    frame["boilerplate"] = frame["boilerplate"].fillna(False).astype(bool)
-    frame["rank"] = frame["rank"].astype(int)
+    frame = links_frame(links)
+    frame["indicator_name"] = frame["indicator"].map(dict(zip(info["indicator"], info["name"], strict=True)))
     frame = sort_docs(frame, order, by=["statement", "rank", "indicator"])
     return frame[[c for c in LINK_COLUMNS if c in frame]]
 
 
-def _attention_base(links: pd.DataFrame) -> pd.DataFrame:
-    """The links that count for attention: outside boilerplate when any such link exists."""
+def _attention_base(links: pd.DataFrame) -> bool:
+    """Whether attention counts boilerplate links: only when every link is in boilerplate."""
+    return links.empty or bool(links["boilerplate"].all())
+
+
+def _per_id(links: pd.DataFrame, ids: list[str], include_boilerplate: bool = True) -> pd.DataFrame:
+    """``rollup`` at leaf level, one row per id of ``ids`` (zeros where there are no links)."""
+    frame = rollup(links, None, "indicator", include_boilerplate=include_boilerplate).set_index("id")
+    return frame.reindex(ids).fillna({c: 0 for c in frame.columns if c != "name"})
+
+
+def _top_evidence(links: pd.DataFrame, limit: int = 6) -> dict[str, str]:
+    """Per indicator: its most frequent evidence terms, ties by term."""
     if links.empty:
-        return links
-    nb = links[~links["boilerplate"]]
-    return nb if not nb.empty else links
+        return {}
+    split = links["evidence"].fillna("").astype(str).str.split(EVIDENCE_SEP)
+    terms = links.assign(term=split).explode("term")
+    terms = terms[terms["term"].astype(bool)]
+    counts = terms.groupby(["indicator", "term"]).size().rename("n").reset_index()
+    counts = counts.sort_values(["indicator", "n", "term"], ascending=[True, False, True], kind="mergesort")
+    return {i: EVIDENCE_SEP.join(g["term"].head(limit)) for i, g in counts.groupby("indicator", sort=False)}
 
 
 def indicator_summary(links: pd.DataFrame, info: pd.DataFrame, n_docs: int) -> pd.DataFrame:
     """Per indicator: statements, documents, attention share, typical evidence, addressed or not."""
-    base = _attention_base(links)
-    total = float(base["score"].sum()) if not base.empty else 0.0
-    rows = []
-    for ind in info.itertuples(index=False):
-        mine = links[links["indicator"] == ind.indicator] if not links.empty else links
-        mine_base = base[base["indicator"] == ind.indicator] if not base.empty else base
-        terms: dict[str, int] = {}
-        for ev in mine["evidence"].fillna("").astype(str) if not mine.empty else []:
-            for term in filter(None, ev.split("、")):
-                terms[term] = terms.get(term, 0) + 1
-        top_terms = sorted(terms, key=lambda t: (-terms[t], t))[:6]
-        docs = mine["doc"].nunique() if not mine.empty else 0
-        score_sum = float(mine_base["score"].sum()) if not mine_base.empty else 0.0
-        rows.append(
-            {
-                "indicator": ind.indicator,
-                "name": ind.name,
-                "parent": ind.parent,
-                "parent_name": ind.parent_name,
-                "direction": ind.direction,
-                "statements": len(mine),
-                "statements_best": int((mine["rank"] == 1).sum()) if not mine.empty else 0,
-                "statements_no_boilerplate": int((~mine["boilerplate"]).sum()) if not mine.empty else 0,
-                "documents": docs,
-                "doc_share": round(docs / n_docs, 4) if n_docs else 0.0,
-                "score_sum": round(score_sum, 4),
-                "attention_share": round(score_sum / total, 4) if total else 0.0,
-                "mean_score": round(float(mine["score"].mean()), 4) if not mine.empty else 0.0,
-                "max_score": round(float(mine["score"].max()), 4) if not mine.empty else 0.0,
-                "top_evidence": "、".join(top_terms),
-                "addressed": bool(len(mine)),
-            }
-        )
-    return pd.DataFrame(rows)
+    ids = info["indicator"].tolist()
+    every = _per_id(links, ids)
+    base = _per_id(links, ids, include_boilerplate=_attention_base(links))
+    clean = _per_id(links, ids, include_boilerplate=False)
+    best = links[links["rank"] == 1].groupby("indicator").size() if not links.empty else pd.Series(dtype=int)
+    total = float(base["score_sum"].sum())
+    out = pd.DataFrame(
+        {
+            "indicator": ids,
+            "name": info["name"].to_numpy(),
+            "parent": info["second"].to_numpy(),
+            "parent_name": info["second_name"].to_numpy(),
+            "direction": info["direction"].to_numpy(),
+            "statements": every["statements"].astype(int).to_numpy(),
+            "statements_best": pd.Series(ids).map(best).fillna(0).astype(int).to_numpy(),
+            "statements_no_boilerplate": clean["statements"].astype(int).to_numpy(),
+            "documents": every["documents"].astype(int).to_numpy(),
+        }
+    )
+    out["doc_share"] = (out["documents"] / n_docs).round(DECIMALS) if n_docs else 0.0
+    out["score_sum"] = base["score_sum"].round(DECIMALS).to_numpy()
+    out["attention_share"] = (out["score_sum"] / total).round(DECIMALS) if total else 0.0
+    out["mean_score"] = every["mean_score"].round(DECIMALS).to_numpy()
+    out["max_score"] = every["max_score"].round(DECIMALS).to_numpy()
+    out["top_evidence"] = out["indicator"].map(_top_evidence(links)).fillna("")
+    out["addressed"] = out["statements"] > 0
+    return out
+
+
+def indicator_rollup(links: pd.DataFrame, framework: Any) -> pd.DataFrame:
+    """Corpus totals per second- and first-level group, with each group's attention share."""
+    columns = ["level", "id", "name", "statements", "links", "documents", "score_sum", "attention_share",
+               "mean_score", "max_score"]  # fmt: skip
+    if framework is None:
+        return pd.DataFrame(columns=columns)
+    parts = []
+    for level in ("second", "first"):
+        every = rollup(links, framework, level)
+        base = rollup(links, framework, level, include_boilerplate=_attention_base(links))
+        total = float(base["score_sum"].sum())
+        every["score_sum"] = base["score_sum"].to_numpy()
+        every["attention_share"] = every["score_sum"] / total if total else 0.0
+        parts.append(every.assign(level=level))
+    out = pd.concat(parts, ignore_index=True)
+    for col in ("score_sum", "attention_share", "mean_score", "max_score"):
+        out[col] = out[col].astype(float).round(DECIMALS)
+    return out[columns]
 
 
 def indicator_documents(
@@ -149,16 +144,12 @@ def indicator_documents(
     columns = ["indicator", "rank", "doc", "title", "statements", "score_sum", "per_10k", "best_score"]
     if links.empty:
         return pd.DataFrame(columns=columns)
-    agg = (
-        links.groupby(["indicator", "doc"], sort=True)
-        .agg(statements=("statement", "size"), score_sum=("score", "sum"), best_score=("score", "max"))
-        .reset_index()
-    )
+    agg = attention_table(links)
     docs = documents.set_index(documents["doc"].astype(str))
     agg["title"] = agg["doc"].map(docs.get("title", {}))
     agg["per_10k"] = per_10k(agg["statements"], agg["doc"].map(docs["chars"]).fillna(0).to_numpy())
-    agg["score_sum"] = agg["score_sum"].round(4)
-    agg["best_score"] = agg["best_score"].round(4)
+    agg["score_sum"] = agg["score_sum"].round(DECIMALS)
+    agg["best_score"] = agg["best_score"].round(DECIMALS)
     pos = {i: k for k, i in enumerate(info["indicator"])}
     agg["_i"] = agg["indicator"].map(pos).fillna(len(pos))
     agg["_d"] = agg["doc"].map(lambda d: order.get(str(d), len(order)))
@@ -170,22 +161,55 @@ def indicator_documents(
 
 
 def doc_indicator_matrix(
-    links: pd.DataFrame, info: pd.DataFrame, documents: pd.DataFrame, order: dict[str, int]
+    links: pd.DataFrame,
+    info: pd.DataFrame,
+    documents: pd.DataFrame,
+    order: dict[str, int],
+    *,
+    framework: Any = None,
+    level: str = "indicator",
 ) -> pd.DataFrame:
-    """Document × indicator: linked statements per cell, with row totals."""
-    ids = info["indicator"].tolist()
-    docs = documents["doc"].astype(str)
-    if links.empty:
-        wide = pd.DataFrame(0, index=docs, columns=ids)
-    else:
-        wide = pd.crosstab(links["doc"].astype(str), links["indicator"].astype(str))
-        wide = wide.reindex(index=docs, columns=ids, fill_value=0).fillna(0).astype(int)
+    """Document × indicator (or × second/first-level group): linking statements per cell, row totals."""
+    ids = info["indicator"].tolist() if level == "indicator" else framework.level_ids(level)
+    sizes = documents[["doc", "chars"]].drop_duplicates("doc")
+    wide = attention_matrix(links, sizes, framework=framework, level=level, measure="statements")
+    wide = wide.reindex(columns=ids, fill_value=0)
     out = wide.reset_index(drop=True)
-    out.insert(0, "doc", docs.to_numpy())
-    out["statements_linked"] = (
-        out["doc"].map(links.groupby("doc")["statement"].nunique()).fillna(0).astype(int)
-        if not links.empty
-        else 0
-    )
-    out["indicators_addressed"] = (out[ids] > 0).sum(axis=1) if ids else 0
+    out.columns = list(ids)
+    out.insert(0, "doc", wide.index.to_numpy())
+    linked = links.groupby("doc")["statement"].nunique() if not links.empty else pd.Series(dtype=int)
+    out["statements_linked"] = out["doc"].map(linked).fillna(0).astype(int)
+    addressed = "indicators_addressed" if level == "indicator" else "groups_addressed"
+    out[addressed] = (out[ids] > 0).sum(axis=1) if ids else 0
     return sort_docs(out, order)
+
+
+def region_indicator(
+    links: pd.DataFrame, mentions: pd.DataFrame, info: pd.DataFrame, catalog: RegionCatalog
+) -> pd.DataFrame:
+    """Region × indicator: statements that name a region (as a place) and link to an indicator.
+
+    ``statements``/``score_sum``/``documents`` count the region's own mentions; the ``*_rollup``
+    columns add the statements naming its cities (a city counts toward its province and macro region,
+    a province toward its macro region), each statement once.
+    """
+    if links.empty or mentions.empty:
+        return pd.DataFrame(columns=REGION_INDICATOR_COLUMNS)
+    direct = region_indicator_table(links, mentions)
+    rolled = region_indicator_table(links, mentions, expand=lambda r: catalog.get(r).ancestors())
+    out = rolled.merge(direct, on=["region", "indicator"], how="left", suffixes=("_rollup", ""))
+    for col in ("statements", "documents"):
+        out[col] = out[col].fillna(0).astype(int)
+    for col in ("score_sum", "score_sum_rollup"):
+        out[col] = out[col].fillna(0.0).astype(float).round(DECIMALS)
+    regions = [catalog.get(str(r)) for r in out["region"]]
+    out["name"] = [r.name for r in regions]
+    out["level"] = [r.level for r in regions]
+    out["indicator_name"] = out["indicator"].map(dict(zip(info["indicator"], info["name"], strict=True)))
+    pos = {i: k for k, i in enumerate(info["indicator"])}
+    out = out.assign(
+        _lv=out["level"].map({lv: i for i, lv in enumerate(LEVELS)}).fillna(len(LEVELS)),
+        _i=out["indicator"].map(pos).fillna(len(pos)),
+    )
+    out = out.sort_values(["_lv", "region", "_i", "indicator"], kind="mergesort")
+    return out[REGION_INDICATOR_COLUMNS].reset_index(drop=True)

@@ -123,7 +123,26 @@ def _indicators(tables: dict[str, pd.DataFrame]) -> list[str]:
         + ("、".join(md_escape(f"{r.indicator} {r.name}") for r in missing.itertuples()) or "none")
         + "."
     )
-    return [*out, ""]
+    return [*out, "", _region_indicator(tables.get("region_indicator")), ""]
+
+
+def _region_indicator(frame: pd.DataFrame | None, top: int = 5) -> str:
+    """One line: the region–indicator pairs with most statements (cities counted toward provinces)."""
+    if frame is None or frame.empty:
+        return "Region × indicator: no statement names a region and links to an indicator."
+    best = frame[frame["level"].isin(["province", "city"])].sort_values(
+        ["statements_rollup", "score_sum_rollup", "region", "indicator"],
+        ascending=[False, False, True, True],
+        kind="mergesort",
+    )
+    pairs = "; ".join(
+        f"{md_escape(r.name)} × {md_escape(r.indicator)} {md_escape(r.indicator_name)} ({r.statements_rollup})"
+        for r in best.head(top).itertuples()
+    )
+    return (
+        f"Region × indicator: {len(frame)} region–indicator pairs (tables/region_indicator.csv); "
+        f"most statements: {pairs or 'none at province or city level'}."
+    )
 
 
 def _beside(tables: dict[str, pd.DataFrame]) -> list[str]:

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from ..link import links_frame
 from ._common import doc_order, label, sort_docs
 from .beside import beside_numbers
 from .candidates import candidate_terms
@@ -22,7 +23,9 @@ from .indicators import (
     framework_indicators,
     indicator_documents,
     indicator_links,
+    indicator_rollup,
     indicator_summary,
+    region_indicator,
 )
 from .regional import (
     document_macro_shares,
@@ -44,17 +47,9 @@ DOCUMENT_COLUMNS = [
     "mentions_region", "mentions_dimension", "mentions_industry", "statements_linked", "attention_east",
     "attention_central", "attention_west", "attention_northeast",
 ]  # fmt: skip
-_META = (
-    "title",
-    "date",
-    "date_inferred",
-    "date_cue",
-    "author",
-    "affiliation",
-    "outlet",
-    "kind",
-    "focal_region",
-)
+# What the documents frame brings in: every column of the table that is not computed here.
+_COMPUTED = ("focal_", "sentences", "mentions_", "statements_", "attention_")
+_DOC_INPUTS = [c for c in DOCUMENT_COLUMNS if not c.startswith(_COMPUTED)] + ["focal_region"]
 
 
 class CorpusLike(Protocol):
@@ -82,12 +77,24 @@ def _frame(ct: Any, name: str, columns: list[str]) -> pd.DataFrame:
 
 
 def _documents_input(ct: Any) -> pd.DataFrame:
-    docs = _frame(ct, "documents", ["doc", "source", *_META, "chars"])
+    docs = _frame(ct, "documents", _DOC_INPUTS)
     docs["doc"] = docs["doc"].astype(str)
     if docs["chars"].isna().any() and "text" in docs:
         docs["chars"] = docs["chars"].fillna(docs["text"].fillna("").astype(str).str.len())
     docs["chars"] = docs["chars"].fillna(0).astype(int)
     return docs.reset_index(drop=True)
+
+
+def _with_offsets(links: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """Links with their statement's offsets, taken from the sentences where the links lack them."""
+    if links.empty or not links[["start", "end"]].isna().any().any() or sentences.empty:
+        return links
+    spans = sentences.assign(doc=sentences["doc"].astype(str)).set_index(["doc", "sentence"])
+    keys = pd.MultiIndex.from_arrays([links["doc"], links["statement"]])
+    out = links.copy()
+    for col in ("start", "end"):
+        out[col] = out[col].fillna(pd.Series(spans[col].reindex(keys).to_numpy(), index=out.index))
+    return out
 
 
 def _documents_table(
@@ -207,7 +214,14 @@ def _notes(focal_rule: FocalRule) -> list[tuple[str, str]]:
         (
             "indicators",
             "Attention to an indicator is the sum of link scores of its statements outside boilerplate; "
-            "documents are ranked per indicator by that sum.",
+            "documents are ranked per indicator by that sum. doc_indicator_matrix_second/_first count the "
+            "statements linking to any indicator of a second- or first-level group.",
+        ),
+        (
+            "region_indicator",
+            "Region × indicator: statements that name a region as a place and link to an indicator; "
+            "score_sum adds their link scores. *_rollup columns add the statements naming its cities "
+            "(and, for macro regions, its provinces), each statement once.",
         ),
     ]
 
@@ -238,9 +252,8 @@ def build_tables(
         ct, "mentions", ["doc", "start", "end", "text", "category", "id", "group", "role", "term"]
     )
     mentions = mentions.assign(doc=mentions["doc"].astype(str))
-    links = _frame(ct, "links", ["doc", "statement", "indicator", "score", "evidence", "rank", "boilerplate"])
-    links = links.assign(
-        doc=links["doc"].astype(str), boilerplate=links["boilerplate"].fillna(False).astype(bool)
+    links = links_frame(
+        _frame(ct, "links", ["doc", "statement", "start", "end", "indicator", "score", "evidence", "rank"])
     )
     lexicons = list(getattr(ct, "lexicons", None) or [])
     framework = getattr(ct, "framework", None)
@@ -271,10 +284,18 @@ def build_tables(
     tick("report", 4, steps)
 
     info = framework_indicators(framework, links)
-    tables["indicator_links"] = indicator_links(links, info, order)
-    tables["indicator_summary"] = indicator_summary(tables["indicator_links"], info, len(docs))
-    tables["indicator_documents"] = indicator_documents(tables["indicator_links"], info, docs, order)
-    tables["doc_indicator_matrix"] = doc_indicator_matrix(tables["indicator_links"], info, docs, order)
+    tables["indicator_links"] = linked = indicator_links(_with_offsets(links, sentences), info, order)
+    tables["indicator_summary"] = indicator_summary(linked, info, len(docs))
+    tables["indicator_rollup"] = indicator_rollup(linked, framework)
+    tables["indicator_documents"] = indicator_documents(linked, info, docs, order)
+    tables["doc_indicator_matrix"] = doc_indicator_matrix(linked, info, docs, order)
+    for level in ("second", "first"):
+        tables[f"doc_indicator_matrix_{level}"] = (
+            doc_indicator_matrix(linked, info, docs, order, framework=framework, level=level)
+            if framework is not None
+            else docs[["doc"]].copy()
+        )
+    tables["region_indicator"] = region_indicator(linked, mentions, info, catalog)
     tick("report", 5, steps)
 
     beside, beside_notes = beside_numbers(

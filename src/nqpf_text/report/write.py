@@ -198,7 +198,9 @@ REPORT_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("documents", "regions"),
     ),
     "indicators": (
-        ("indicator_links", "indicator_summary", "indicator_documents", "doc_indicator_matrix"),
+        ("indicator_links", "indicator_summary", "indicator_rollup", "indicator_documents",
+         "doc_indicator_matrix", "doc_indicator_matrix_second", "doc_indicator_matrix_first",
+         "region_indicator"),
         ("indicators",),
     ),
     "beside": (("beside_weights", "beside_regions", "beside_correlation"), ("beside",)),
