@@ -252,6 +252,13 @@ def _rule(raw: Any, entry: dict[str, Any], path: Path, kind: str, auto_start: bo
     multi = options.get("multi", entry.get("multi", False))
     if not isinstance(multi, bool):
         raise InputError(path, f"multi must be true or false; got {multi!r}", _where(line))
+    pattern = options.get("pattern")
+    if pattern is not None and _matches_anything(pattern):
+        raise InputError(
+            path,
+            f"pattern {pattern!r} matches almost any text (entry {entry.get('id')!r}); refused",
+            _where(line),
+        )
     return TermRule(
         term=options.get("term"),
         pattern=options.get("pattern"),
@@ -432,15 +439,25 @@ def pattern_problems(pattern: str) -> list[str]:
     for sample in _PATTERN_PROBES:
         if any(m.end() == m.start() for m in rx.finditer(sample)):
             return [f"pattern {pattern!r} matches the empty string"]
-    probe = _PATTERN_PROBES[-1]
-    covered = sum(m.end() - m.start() for m in rx.finditer(probe))
-    if covered >= 0.8 * len(probe) or all(rx.search(ch) for ch in "的a1"):
+    if _matches_anything(pattern):
         return [f"pattern {pattern!r} matches almost any text"]
     if _backtracks(pattern):
         return [
             f"pattern {pattern!r} backtracks catastrophically (over {PROBE_TIMEOUT:g} s on a 40-character probe)"
         ]
     return []
+
+
+def _matches_anything(pattern: str) -> bool:
+    """``.+``, ``\\w+``, ``[^，]+``…: any character, or most of a mixed sentence, is a match."""
+    try:
+        rx = re.compile(pattern)
+    except re.error:
+        return False
+    probe = _PATTERN_PROBES[-1]
+    covered = sum(m.end() - m.start() for m in rx.finditer(probe))
+    anything = all(any(m.end() > m.start() for m in rx.finditer(ch)) for ch in "的a1")
+    return covered >= 0.8 * len(probe) or anything
 
 
 def _backtracks(pattern: str) -> bool:
