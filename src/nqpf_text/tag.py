@@ -141,6 +141,17 @@ class Tagger:
         self, text: str, *, sentences: Sequence[tuple[int, int]] | None = None, source: str = "-"
     ) -> list[Mention]:
         """Mentions in ``text`` (already normalized), in text order."""
+        return self._match(text, sentences, source)
+
+    def _match(
+        self,
+        text: str,
+        sentences: Sequence[tuple[int, int]] | None,
+        source: str,
+        doc: str = "",
+        placed: Sequence[Sentence] = (),
+    ) -> list[Mention]:
+        """:meth:`match`, each mention made with its ``doc`` and the sentence of ``placed`` it starts in."""
         raw_hits = self._index.find_all(text)
         if self._patterns:
             raw_hits = sorted([*raw_hits, *self._pattern_hits(text, source)], key=lambda h: (h.start, -h.end))
@@ -189,11 +200,21 @@ class Tagger:
                 valid.append(Hit(hit.start, hit.end, hit.term, tuple(kept)))
         merged = _merge_same_span(valid)
         mentions: list[Mention] = []
+        starts = [s.start for s in placed]
         for hit in leftmost_longest(merged):
-            mentions.extend(self._emit(text, hit))
+            where: dict[str, Any] = {"doc": doc}
+            i = bisect.bisect_right(starts, hit.start) - 1
+            if i >= 0:
+                where.update(sentence=placed[i].index, boilerplate=placed[i].boilerplate)
+            mentions.extend(self._emit(text, hit, where))
         return mentions
 
-    def _emit(self, text: str, hit: Hit[tuple[_Claim, str]]) -> Iterator[Mention]:
+    def _emit(self, text: str, hit: Hit[tuple[_Claim, str]], where: dict[str, Any]) -> Iterator[Mention]:
+        if len(hit.payloads) == 1:  # the common case: one entry, nothing to rank or expand
+            claim, role = hit.payloads[0]
+            if claim.entry is not None and not claim.entry.expands:
+                yield self._mention(text, hit, claim.entry, claim.entry, role, where)
+                return
         claims = [(c, role) for c, role in hit.payloads if c.entry is not None]
         by_lex: dict[int, list[tuple[_Claim, str]]] = {}
         for claim, role in claims:
@@ -213,9 +234,11 @@ class Tagger:
                     if key in emitted:
                         continue
                     emitted.add(key)
-                    yield self._mention(text, hit, target, entry, role)
+                    yield self._mention(text, hit, target, entry, role, where)
 
-    def _mention(self, text: str, hit: Hit[Any], target: Entry, matched: Entry, role: str) -> Mention:
+    def _mention(
+        self, text: str, hit: Hit[Any], target: Entry, matched: Entry, role: str, where: dict[str, Any]
+    ) -> Mention:
         province = macro = None
         is_region = target.category == "region"
         if is_region and target.level == "city":
@@ -225,7 +248,7 @@ class Tagger:
         elif is_region and target.level == "province":
             province, macro = target.id, target.parent
         return Mention(
-            doc="",
+            **where,
             start=hit.start,
             end=hit.end,
             text=text[hit.start : hit.end],
@@ -251,8 +274,7 @@ class Tagger:
     def tag_document(self, document: Document) -> list[Mention]:
         sentences = document.sentences
         spans = [(s.start, s.end) for s in sentences] if sentences else None
-        found = self.match(document.text, sentences=spans, source=document.doc)
-        return [_place_in_sentence(_with_doc(m, document.doc), sentences) for m in found]
+        return self._match(document.text, spans, document.doc, document.doc, sentences)
 
     def pipe(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Mention]]]:
         for document in documents:
