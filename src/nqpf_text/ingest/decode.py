@@ -33,6 +33,7 @@ _COMMON = set(
 )
 _BINARY_CTRL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _UTF8_REPORT_LIMIT = 20
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]")
 
 
 @dataclass
@@ -170,6 +171,17 @@ def _legacy(data: bytes) -> Decoded | None:
     return Decoded(best[2], best[1])
 
 
+def _chinese_instead(utf8_text: str, data: bytes) -> Decoded | None:
+    """A short GBK/Big5 text can read as (nearly) valid UTF-8 by chance (业 is D2 B5, i.e. ҵ): when the
+    UTF-8 reading has no Chinese character at all and a legacy reading is clearly Chinese, take that."""
+    if data.isascii() or _HAN.search(utf8_text) or _plausible(utf8_text[:65536]) >= 0.5:
+        return None
+    legacy = _legacy(data)
+    if legacy is None or len(_HAN.findall(legacy.text[:65536])) < 2:
+        return None
+    return legacy if _chinese_score(legacy.text[:65536]) >= 0.5 else None
+
+
 def _normalizer(data: bytes) -> Decoded | None:
     from charset_normalizer import from_bytes
 
@@ -266,15 +278,18 @@ def _decode_text(data: bytes, path: object, *, nul_checked: bool = False) -> Dec
     if not nul_checked and _is_binary(data):
         raise InputError(path, "binary file (control characters), not text")
     try:
-        return Decoded(data.decode("utf-8"), "utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        return _chinese_instead(text, data) or Decoded(text, "utf-8")
     mixed = _mixed(data)
     if mixed is not None:
         return mixed
     damage = _utf8_damage(data)
     if damage and len(damage) <= max(3, len(data) // 2000) and len(damage) <= _UTF8_REPORT_LIMIT:
-        return Decoded(data.decode("utf-8", errors="replace"), "utf-8", damage)
+        text = data.decode("utf-8", errors="replace")
+        return _chinese_instead(text, data) or Decoded(text, "utf-8", damage)
     legacy = _legacy(data)
     if legacy is not None:
         return legacy
