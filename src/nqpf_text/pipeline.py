@@ -2,25 +2,44 @@
 
 Pure stages are called from here in order; this module owns no text logic of its own. Every
 function returns pandas DataFrames so that notebooks can stop at any stage.
+
+``run`` streams files through the stages in batches (in worker processes or on Dask, see
+:mod:`nqpf_text.engine`) and keeps only table rows, never a file's text or offset maps once its
+rows exist. Two steps look at the whole corpus and so wait for every file: boilerplate flags (a
+sentence repeated in several documents) and the linker's TF-IDF, whose IDF counts documents of the
+corpus. Workers return per-file document frequencies; the sum fits the linker exactly as fitting on
+every text at once would, whatever the batches, workers or engine. Per-file results are cached
+(:mod:`nqpf_text.cache`), so a second run reads what did not change.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Sequence
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from .offsets import MappedText
 from .types import Document, Issue, Mention, Skipped, Statement
 
+if TYPE_CHECKING:
+    from .cache import ResultCache
+    from .engine import EngineOptions, Executor
+    from .ingest.corpus import CorpusPlan, FileTask
+    from .link import Framework, IndicatorLinker
+
 __all__ = [
+    "Collected",
     "CorpusTables",
     "RunSummary",
+    "collect_tables",
     "documents_from_inputs",
+    "fit_linker",
     "ingest",
     "link_frame",
     "mention_frame",
@@ -30,6 +49,46 @@ __all__ = [
 ]
 
 Progress = Callable[[str, int, int], None]
+
+_META_COLS = [
+    "title",
+    "date",
+    "date_inferred",
+    "date_cue",
+    "author",
+    "affiliation",
+    "outlet",
+    "kind",
+    "focal_region",
+]
+_DOC_BASE = ["doc", "source", *_META_COLS, "encoding", "sha256", "line_start", "line_end", "chars", "text"]
+_PARAGRAPH_COLS = ["doc", "paragraph", "start", "end", "raw_start", "raw_end", "text"]
+_SENTENCE_COLS = [
+    "doc",
+    "sentence",
+    "paragraph",
+    "start",
+    "end",
+    "raw_start",
+    "raw_end",
+    "text",
+    "boilerplate",
+]
+_FOOTNOTE_COLS = ["doc", "footnote", "marker", "start", "raw_start", "raw_end", "text"]
+_LINK_COLS = [
+    "doc",
+    "statement",
+    "start",
+    "end",
+    "text",
+    "indicator",
+    "score",
+    "evidence",
+    "rank",
+    "boilerplate",
+]
+BOILERPLATE_MIN_DOCS = 3  # a sentence in this many documents is boilerplate (segment.flag_boilerplate)
+BOILERPLATE_MIN_CHARS = 12  # … if it has at least this many characters besides punctuation and spaces
 
 
 @dataclass
@@ -68,6 +127,7 @@ class RunSummary:
     issues: list[Issue]
     written: list[Path]
     tables: CorpusTables
+    stats: dict[str, Any] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         out = [f"documents processed: {self.documents}", f"skipped: {len(self.skipped)}"]
@@ -77,12 +137,17 @@ class RunSummary:
             out += [f"  {i.file}:{i.place}: {i.message}" for i in self.issues[:20]]
             if len(self.issues) > 20:
                 out.append(f"  … {len(self.issues) - 20} more in the store's warnings table")
+        if self.stats.get("cache"):
+            out.append(self.stats["cache"])
         out.append(f"outputs written to {self.out}: {len(self.written)} files")
         return out
 
 
 def _noop(stage: str, done: int, total: int) -> None:
     return None
+
+
+# --------------------------------------------------------------------------- documents in memory
 
 
 def text_document(text: str, doc: str = "-") -> Document:
@@ -95,20 +160,20 @@ def text_document(text: str, doc: str = "-") -> Document:
     )
 
 
-def prepare(documents: list[Document], *, boilerplate_min_docs: int = 3) -> list[Document]:
+def prepare(documents: list[Document], *, boilerplate_min_docs: int = BOILERPLATE_MIN_DOCS) -> list[Document]:
     """Sentences, paragraphs and boilerplate flags for ingested documents."""
     from .segment import flag_boilerplate, segment_document
 
     for doc in documents:
         segment_document(doc)
-    flag_boilerplate(documents, min_docs=boilerplate_min_docs)
+    flag_boilerplate(documents, min_docs=boilerplate_min_docs, min_chars=BOILERPLATE_MIN_CHARS)
     return documents
 
 
 def ingest(
     corpus: str | Path | None = None, *, manifest: str | Path | None = None
 ) -> tuple[list[Document], Any]:
-    """Read a corpus folder or file (default: the demo corpus) into prepared documents."""
+    """Read a corpus folder or file (default: the demo corpus) into prepared documents, all in memory."""
     from .ingest import read_corpus
     from .resources import demo_corpus
 
@@ -149,6 +214,9 @@ def documents_from_inputs(
     return docs, skipped, issues
 
 
+# --------------------------------------------------------------------------- rows and frames
+
+
 def mention_frame(documents: Sequence[Document], mentions: Sequence[Sequence[Mention]]) -> pd.DataFrame:
     """Mentions of all documents, with offsets into the original file alongside the normalized ones."""
     from .tag import mentions_frame
@@ -163,118 +231,120 @@ def mention_frame(documents: Sequence[Document], mentions: Sequence[Sequence[Men
             frame["raw_start"], frame["raw_end"] = pd.Series(dtype="int64"), pd.Series(dtype="int64")
         frames.append(frame)
     if not frames:
-        return mentions_frame([]).assign(raw_start=pd.Series(dtype="int64"), raw_end=pd.Series(dtype="int64"))
+        return _empty_mentions()
     return pd.concat(frames, ignore_index=True)
+
+
+def _empty_mentions() -> pd.DataFrame:
+    from .tag import mentions_frame
+
+    return mentions_frame([]).assign(raw_start=pd.Series(dtype="int64"), raw_end=pd.Series(dtype="int64"))
+
+
+def _link_rows(statements: Iterable[Statement]) -> list[tuple[Any, ...]]:
+    """One tuple per (statement, indicator) link, best first: every link column but ``boilerplate``."""
+    return [
+        (
+            st.doc,
+            st.statement,
+            st.start,
+            st.end,
+            st.text,
+            link.indicator,
+            round(float(link.score), 6),
+            "、".join(link.evidence),
+            rank,
+        )
+        for st in statements
+        for rank, link in enumerate(st.links, start=1)
+    ]
+
+
+def _links_from_rows(rows: list[tuple[Any, ...]], boilerplate: Sequence[bool]) -> pd.DataFrame:
+    if not rows:
+        return pd.DataFrame([], columns=_LINK_COLS)
+    frame = pd.DataFrame(rows, columns=_LINK_COLS[:-1])
+    frame["boilerplate"] = pd.Series(list(boilerplate), dtype=bool)
+    return frame
 
 
 def link_frame(statements: Iterable[Statement]) -> pd.DataFrame:
     """One row per (statement, indicator) link, best first within a statement."""
-    rows = []
-    for st in statements:
-        for rank, link in enumerate(st.links, start=1):
-            rows.append(
-                {
-                    "doc": st.doc,
-                    "statement": st.statement,
-                    "start": st.start,
-                    "end": st.end,
-                    "text": st.text,
-                    "indicator": link.indicator,
-                    "score": round(float(link.score), 6),
-                    "evidence": "、".join(link.evidence),
-                    "rank": rank,
-                    "boilerplate": st.boilerplate,
-                }
-            )
-    columns = [
-        "doc",
-        "statement",
-        "start",
-        "end",
-        "text",
-        "indicator",
-        "score",
-        "evidence",
-        "rank",
-        "boilerplate",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    statements = list(statements)
+    rows = _link_rows(statements)
+    flags = [st.boilerplate for st in statements for _ in st.links]
+    return _links_from_rows(rows, flags)
+
+
+def _document_row(d: Document) -> dict[str, Any]:
+    row: dict[str, Any] = {"doc": d.doc, "source": d.source}
+    row.update({c: d.meta.get(c) for c in _META_COLS})
+    row["date_inferred"] = bool(row["date_inferred"])
+    for key in sorted(set(d.meta) - set(_META_COLS)):
+        value = d.meta[key]
+        row[f"meta_{key}"] = (
+            value if isinstance(value, str | int | float | bool) or value is None else str(value)
+        )
+    row.update(
+        encoding=d.encoding,
+        sha256=d.sha256,
+        line_start=d.line_start,
+        line_end=d.line_end,
+        chars=len(d.text),
+        text=d.text,
+    )
+    return row
+
+
+def _documents_from_rows(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return pd.DataFrame(columns=_DOC_BASE)
+    extra = sorted(c for c in frame.columns if c not in _DOC_BASE)
+    return frame[_DOC_BASE + extra]
 
 
 def _documents_frame(documents: Sequence[Document]) -> pd.DataFrame:
-    meta_cols = [
-        "title",
-        "date",
-        "date_inferred",
-        "date_cue",
-        "author",
-        "affiliation",
-        "outlet",
-        "kind",
-        "focal_region",
-    ]
-    rows = []
-    for d in documents:
-        row: dict[str, Any] = {"doc": d.doc, "source": d.source}
-        row.update({c: d.meta.get(c) for c in meta_cols})
-        row["date_inferred"] = bool(row["date_inferred"])
-        for key in sorted(set(d.meta) - set(meta_cols)):
-            value = d.meta[key]
-            row[f"meta_{key}"] = (
-                value if isinstance(value, str | int | float | bool) or value is None else str(value)
-            )
-        row.update(
-            encoding=d.encoding,
-            sha256=d.sha256,
-            line_start=d.line_start,
-            line_end=d.line_end,
-            chars=len(d.text),
-            text=d.text,
-        )
-        rows.append(row)
-    base = ["doc", "source", *meta_cols, "encoding", "sha256", "line_start", "line_end", "chars", "text"]
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        return pd.DataFrame(columns=base)
-    extra = sorted(c for c in frame.columns if c not in base)
-    return frame[base + extra]
+    return _documents_from_rows([_document_row(d) for d in documents])
 
 
-def _structure_frames(documents: Sequence[Document]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    paragraphs, sentences, footnotes = [], [], []
-    for d in documents:
+@dataclass
+class _Rows:
+    """Rows of the structure tables (sentences flagged later: boilerplate spans documents)."""
+
+    paragraphs: list[tuple[Any, ...]] = field(default_factory=list)
+    sentences: list[tuple[Any, ...]] = field(default_factory=list)
+    footnotes: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def add(self, d: Document) -> None:
         text = d.text
         for p in d.paragraphs:
             rs, re_ = d.raw_span(p.start, p.end)
-            paragraphs.append((d.doc, p.index, p.start, p.end, rs, re_, text[p.start : p.end]))
+            self.paragraphs.append((d.doc, p.index, p.start, p.end, rs, re_, text[p.start : p.end]))
         for s in d.sentences:
             rs, re_ = d.raw_span(s.start, s.end)
-            sentences.append(
+            self.sentences.append(
                 (d.doc, s.index, s.paragraph, s.start, s.end, rs, re_, text[s.start : s.end], s.boilerplate)
             )
         for i, f in enumerate(d.footnotes):
-            footnotes.append((d.doc, i, f.marker, f.start, f.raw_start, f.raw_end, f.text))
+            self.footnotes.append((d.doc, i, f.marker, f.start, f.raw_start, f.raw_end, f.text))
+
+
+def _structure_frames(documents: Sequence[Document]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    rows = _Rows()
+    for d in documents:
+        rows.add(d)
     return (
-        pd.DataFrame(
-            paragraphs, columns=["doc", "paragraph", "start", "end", "raw_start", "raw_end", "text"]
-        ),
-        pd.DataFrame(
-            sentences,
-            columns=[
-                "doc",
-                "sentence",
-                "paragraph",
-                "start",
-                "end",
-                "raw_start",
-                "raw_end",
-                "text",
-                "boilerplate",
-            ],
-        ),
-        pd.DataFrame(
-            footnotes, columns=["doc", "footnote", "marker", "start", "raw_start", "raw_end", "text"]
-        ),
+        pd.DataFrame(rows.paragraphs, columns=_PARAGRAPH_COLS),
+        pd.DataFrame(rows.sentences, columns=_SENTENCE_COLS),
+        pd.DataFrame(rows.footnotes, columns=_FOOTNOTE_COLS),
+    )
+
+
+def _small_frames(skipped: Sequence[Skipped], issues: Sequence[Issue]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return (
+        pd.DataFrame([(s.file, s.reason) for s in skipped], columns=["file", "reason"]),
+        pd.DataFrame([(i.file, i.place, i.message) for i in issues], columns=["file", "place", "message"]),
     )
 
 
@@ -287,7 +357,7 @@ def build_tables(
     linker: Any = None,
     progress: Progress = _noop,
 ) -> CorpusTables:
-    """Tag and link prepared documents and collect every table."""
+    """Tag and link prepared documents (all in memory) and collect every table."""
     mentions = []
     for i, doc in enumerate(documents, start=1):
         mentions.append(tagger.tag_document(doc) if tagger is not None else [])
@@ -298,6 +368,7 @@ def build_tables(
             statements += linker.link_document(doc)
             progress("link", i, len(documents))
     paragraphs, sentences, footnotes = _structure_frames(documents)
+    skipped_frame, issues_frame = _small_frames(skipped, issues)
     return CorpusTables(
         documents=_documents_frame(documents),
         paragraphs=paragraphs,
@@ -305,13 +376,708 @@ def build_tables(
         footnotes=footnotes,
         mentions=mention_frame(documents, mentions),
         links=link_frame(statements),
-        skipped=pd.DataFrame([(s.file, s.reason) for s in skipped], columns=["file", "reason"]),
-        issues=pd.DataFrame(
-            [(i.file, i.place, i.message) for i in issues], columns=["file", "place", "message"]
-        ),
+        skipped=skipped_frame,
+        issues=issues_frame,
         lexicons=list(getattr(tagger, "lexicons", [])),
         framework=getattr(linker, "framework", None),
     )
+
+
+# --------------------------------------------------------------------------- per-file work (workers)
+
+
+@dataclass(frozen=True)
+class _FileSpec:
+    """What every worker needs for ingest → segment → tag → document frequencies, sent once."""
+
+    key: str
+    context: Any  # the plan's manifests
+    lexicons: tuple[Any, ...] | None  # None: no tagging
+    framework: Any  # None: no linking
+    backend: str = "auto"
+
+
+@dataclass(frozen=True)
+class _FileJob:
+    order: int
+    task: FileTask
+    docs: bytes | None = None  # cached documents: ingestion is skipped
+    tag: bool = False
+    df: bool = False
+    pack: bool = False  # return packed results for the cache
+
+
+@dataclass
+class _IngestPart:
+    """One file's ingestion, as rows: what the cache keeps and the tables are made of."""
+
+    documents: list[dict[str, Any]]
+    rows: _Rows
+    keys: list[bytes | None]  # per sentence: digest of its boilerplate key, None when too short
+    issues: list[Issue]
+    skipped: Skipped | None
+    matched: tuple[tuple[int, int], ...]
+
+
+@dataclass
+class _FileWork:
+    order: int
+    ingest: Any = None  # _IngestPart or its packed bytes
+    docs: bytes | None = None  # packed documents for the cache
+    mentions: Any = None  # DataFrame or packed bytes
+    df: Any = None  # (documents counted, {term: documents}) or packed bytes
+
+
+def _sentence_keys(d: Document) -> list[bytes | None]:
+    import hashlib
+
+    from .segment import sentence_key
+
+    out: list[bytes | None] = []
+    for s in d.sentences:
+        key = sentence_key(d.text[s.start : s.end])
+        out.append(
+            hashlib.blake2b(key.encode("utf-8"), digest_size=16).digest()
+            if len(key) >= BOILERPLATE_MIN_CHARS
+            else None
+        )
+    return out
+
+
+def _pack_docs(docs: Sequence[Document]) -> list[tuple[Any, ...]]:
+    """Documents without their raw text, offset maps delta-coded (they compress to almost nothing)."""
+    import numpy as np
+
+    out = []
+    for d in docs:
+        starts = np.diff(d.mapped.starts, prepend=0).astype(np.int32)
+        spans = (d.mapped.ends - d.mapped.starts).astype(np.int32)
+        out.append(
+            (
+                d.doc,
+                d.source,
+                d.text,
+                starts,
+                spans,
+                d.meta,
+                d.encoding,
+                d.sha256,
+                d.line_start,
+                d.line_end,
+                d.footnotes,
+            )
+        )
+    return out
+
+
+def _unpack_docs(packed: list[tuple[Any, ...]]) -> list[Document]:
+    import numpy as np
+
+    from .segment import segment_document
+
+    docs = []
+    for doc, source, text, starts, spans, meta, encoding, sha, line_start, line_end, notes in packed:
+        begin = np.cumsum(starts, dtype=np.int64)
+        mapped = MappedText(text, begin, begin + spans.astype(np.int64))
+        docs.append(
+            segment_document(
+                Document(doc, source, mapped, "", meta, encoding, sha, line_start, line_end, list(notes))
+            )
+        )
+    return docs
+
+
+def _intern_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """One string object per distinct mention text (a corpus repeats a few hundred terms millions of times)."""
+    if len(frame):
+        seen: dict[str, str] = {}
+        frame["text"] = [seen.setdefault(t, t) for t in frame["text"]]
+    return frame
+
+
+def _file_df(analyzer: Callable[[str], list[str]], docs: Sequence[Document]) -> tuple[int, dict[str, int]]:
+    """Documents counted and, per token, how many of them hold it (the IDF's share of this file).
+
+    Sentences are cut one by one: ``(T)`` holds the same tokens as the whole text, since a sentence
+    ends only at characters the segmenter splits at anyway, and the tokenizer's cache stays small.
+    """
+    counts: Counter[str] = Counter()
+    n = 0
+    for d in docs:
+        if not d.text.strip():
+            continue
+        n += 1
+        tokens: set[str] = set()
+        if d.sentences:
+            for s in d.sentences:
+                tokens.update(analyzer(d.text[s.start : s.end]))
+        else:
+            tokens.update(analyzer(d.text))
+        counts.update(tokens)
+    return n, dict(counts)
+
+
+def _worker_tools(spec: _FileSpec) -> tuple[Any, Any]:
+    """The tagger and the linker's analyzer of this process, built once per configuration."""
+    from .engine import shared_state
+
+    def build() -> tuple[Any, Any]:
+        tagger = analyzer = None
+        if spec.lexicons is not None:
+            from .tag import Tagger
+
+            tagger = Tagger(list(spec.lexicons), backend=spec.backend)
+        if spec.framework is not None:
+            from .link import IndicatorLinker
+
+            analyzer = IndicatorLinker(spec.framework).fit().vectorizer_.build_analyzer()
+        return tagger, analyzer
+
+    return shared_state(spec.key, build)
+
+
+def _work_file(spec: _FileSpec, job: _FileJob) -> _FileWork:
+    from .cache import pack
+    from .ingest.corpus import read_task
+    from .segment import segment_document
+
+    tagger, analyzer = _worker_tools(spec)
+    work = _FileWork(job.order)
+    if job.docs is None:
+        outcome = read_task(job.task, spec.context)
+        docs = outcome.documents
+        rows = _Rows()
+        keys: list[bytes | None] = []
+        for d in docs:
+            segment_document(d)
+            rows.add(d)
+            keys += _sentence_keys(d)
+        part = _IngestPart(
+            [_document_row(d) for d in docs], rows, keys, outcome.issues, outcome.skipped, outcome.matched
+        )
+        work.ingest = pack(part) if job.pack else part
+        if job.pack:
+            work.docs = pack(_pack_docs(docs))
+    else:
+        docs = _unpack_docs(_unpack(job.docs))
+    if job.tag:
+        frame = _intern_text(mention_frame(docs, [tagger.tag_document(d) for d in docs]))
+        work.mentions = pack(frame) if job.pack else frame
+    if job.df:
+        counted = _file_df(analyzer, docs)
+        work.df = pack(counted) if job.pack else counted
+    return work
+
+
+def _files_batch(spec: _FileSpec, jobs: list[_FileJob]) -> list[_FileWork]:
+    return [_work_file(spec, job) for job in jobs]
+
+
+@dataclass(frozen=True)
+class _LinkJob:
+    """Consecutive statements of one file (a long file is cut into several jobs, joined in order)."""
+
+    order: int
+    last: bool  # the file's last job
+    items: tuple[tuple[str, int, int, str], ...]  # (doc, sentence, start, text); sentence -1: a whole text
+
+
+def _links_batch(linker: IndicatorLinker, jobs: list[_LinkJob]) -> list[list[tuple[Any, ...]]]:
+    out = []
+    for job in jobs:
+        rows: list[tuple[Any, ...]] = []
+        i = 0
+        items = job.items
+        while i < len(items):
+            doc = items[i][0]
+            j = i
+            while j < len(items) and items[j][0] == doc and items[j][1] >= 0:
+                j += 1
+            if j == i:  # a document without sentences: the linker splits its text itself
+                rows += _link_rows(linker.link(items[i][3], doc))
+                i += 1
+                continue
+            group = items[i:j]
+            found = linker.link_statements(
+                [t for *_, t in group],
+                doc=doc,
+                starts=[s for _, _, s, _ in group],
+                indices=[k for _, k, _, _ in group],
+            )
+            rows += _link_rows(found)
+            i = j
+        out.append(rows)
+    return out
+
+
+def _unpack(value: Any) -> Any:
+    from .cache import unpack
+
+    return unpack(value) if isinstance(value, bytes) else value
+
+
+# --------------------------------------------------------------------------- the linker's IDF
+
+
+def fit_linker(framework: Framework, counts: Counter[str], n_documents: int) -> IndicatorLinker:
+    """A linker fitted on the indicator profiles plus a corpus given as document frequencies.
+
+    Gives the vocabulary, IDF and profile vectors of ``IndicatorLinker(framework).fit(texts)`` for
+    the texts the counts came from (``smooth_idf``: idf = ln((1 + n) / (1 + df)) + 1).
+    """
+    import numpy as np
+    from sklearn.base import clone
+
+    from .link import IndicatorLinker
+
+    linker = IndicatorLinker(framework).fit()  # checks the parameters, builds the cue matcher
+    analyzer = linker.vectorizer_.build_analyzer()
+    vectorizer = clone(linker.vectorizer_)  # the same settings, unfitted
+    profiles = [framework.profile_text(leaf) for leaf in framework.indicators]
+    total = Counter(counts)
+    for text in profiles:
+        total.update(set(analyzer(text)))
+    terms = sorted(total)
+    df = np.array([total[t] for t in terms], dtype=np.float64)
+    df += 1.0
+    idf = np.full_like(df, fill_value=len(profiles) + n_documents + 1, dtype=np.float64)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    vectorizer.vocabulary_ = {t: i for i, t in enumerate(terms)}
+    vectorizer.idf_ = idf
+    linker.vectorizer_ = vectorizer
+    linker.profiles_ = vectorizer.transform(profiles)
+    linker.vocabulary_ = np.asarray(vectorizer.get_feature_names_out())
+    linker.n_statements_ = n_documents
+    return linker
+
+
+# --------------------------------------------------------------------------- collecting a corpus
+
+
+@dataclass
+class _FileState:
+    task: FileTask
+    key: str
+    cacheable: bool = True  # False when the file could not be read to hash it: nothing is stored
+    ingest: _IngestPart | None = None
+    mentions: pd.DataFrame | None = None
+    df: tuple[int, dict[str, int]] | None = None
+    links: list[tuple[Any, ...]] | None = None
+    flags: list[bool] = field(default_factory=list)
+
+
+@dataclass
+class _Keys:
+    """Cache keys: what a per-file result depends on besides the file."""
+
+    ingest: str
+    tag: str
+    df: str
+    link: str
+
+
+def _content(path: str | Path) -> str:
+    """A file's digest; a fresh random one when it cannot be read (such a key never matches)."""
+    import secrets
+
+    from .cache import file_digest
+
+    return file_digest(path) or secrets.token_hex(16)
+
+
+def _keys(plan: CorpusPlan, lexicons: Sequence[Any] | None, framework: Any, backend: str) -> _Keys:
+    import pickle
+
+    from .cache import code_digest, digest
+    from .resources import lexicon_dir
+
+    code = code_digest()
+    manifests = [_content(m) for m in plan.manifest_files]
+    ingest = digest("ingest", code, *manifests, _content(lexicon_dir() / "regions.yaml"))
+    lex_parts = [part for lex in lexicons or () for part in (lex.name, _content(lex.path))]
+    tag = digest("tag", code, backend, *lex_parts) if lexicons is not None else ""
+    if framework is None:
+        return _Keys(ingest, tag, "", "")
+    fw_part = _content(framework.path) if framework.path else digest(pickle.dumps(framework))
+    return _Keys(ingest, tag, digest("df", code, fw_part), digest("link", code, fw_part))
+
+
+def _file_state(keys: _Keys, task: FileTask) -> _FileState:
+    from .cache import digest, file_digest
+    from .ingest.filenames import sidecar_path
+
+    content, side = file_digest(task.path), file_digest(sidecar_path(task.path))
+    if content is None or side is None:  # unreadable: read_task will say why; nothing to cache
+        return _FileState(task, _content(task.path), cacheable=False)
+    return _FileState(task, digest(keys.ingest, task.name, task.rel, str(task.path), content, side))
+
+
+@dataclass
+class Collected:
+    """A corpus through every per-file stage: the tables and what the run did."""
+
+    tables: CorpusTables
+    skipped: list[Skipped]
+    issues: list[Issue]
+    documents: int
+    stats: dict[str, Any]
+
+
+def _batches(jobs: Iterable[Any], size: Callable[[Any], int], options: EngineOptions) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    total = 0
+    for job in jobs:
+        batch.append(job)
+        total += size(job)
+        if total >= options.batch_bytes or len(batch) >= options.batch_files:
+            yield batch
+            batch, total = [], 0
+    if batch:
+        yield batch
+
+
+class _Collector:
+    """One corpus, file by file: cache look-ups, the two passes, the cross-document steps."""
+
+    def __init__(
+        self,
+        plan: CorpusPlan,
+        *,
+        lexicons: Sequence[Any] | None,
+        framework: Any,
+        options: EngineOptions,
+        cache: ResultCache | None,
+        backend: str,
+        progress: Progress,
+    ) -> None:
+        from .cache import digest
+
+        self.plan = plan
+        self.lexicons = lexicons
+        self.framework = framework
+        self.options = options
+        self.cache = cache
+        self.progress = progress
+        self.keys = _keys(plan, lexicons, framework, backend)
+        self.files = [_file_state(self.keys, task) for task in plan.tasks]
+        self.corpus_key = digest(self.keys.df, *(f.key for f in self.files))
+        self.spec = _FileSpec(
+            digest("spec", self.keys.tag, self.keys.df, backend),
+            plan.context,
+            tuple(lexicons) if lexicons is not None else None,
+            framework,
+            backend,
+        )
+        self.executor: Executor | None = None
+        self.stats: dict[str, Any] = {"files": len(self.files), "ingested": 0, "tagged": 0, "linked": 0}
+
+    # -- cache ---------------------------------------------------------------------------------------
+
+    def _get(self, kind: str, key: str) -> Any:
+        return self.cache.get(kind, key) if self.cache is not None else None
+
+    def _put(self, kind: str, f: _FileState, key: str, packed: Any) -> Any:
+        """Store a worker's packed result for ``f``; return it unpacked."""
+        if self.cache is not None and f.cacheable and isinstance(packed, bytes):
+            self.cache.put_packed(kind, key, packed)
+        return _unpack(packed)
+
+    def _tag_key(self, f: _FileState) -> str:
+        from .cache import digest
+
+        return digest(self.keys.tag, f.key)
+
+    def _df_key(self, f: _FileState) -> str:
+        from .cache import digest
+
+        return digest(self.keys.df, f.key)
+
+    def _link_key(self, f: _FileState) -> str:
+        from .cache import digest
+
+        return digest(self.keys.link, self.corpus_key, f.key)
+
+    # -- executors -----------------------------------------------------------------------------------
+
+    def _executor(self, input_bytes: int) -> Executor:
+        from .engine import open_executor
+
+        if self.executor is None:
+            self.executor = open_executor(self.options, input_bytes=input_bytes)
+        return self.executor
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.close()
+            self.executor = None
+
+    # -- pass 1: ingest, segment, tag, document frequencies ------------------------------------------
+
+    def _load(self, linking: bool) -> bool:
+        """Read cached results; return whether the linker must be fitted (some links are missing)."""
+        tagging = self.lexicons is not None
+        for f in self.files:
+            f.ingest = self._get("ingest", f.key)
+            if f.ingest is not None and tagging:
+                f.mentions = self._get("tag", self._tag_key(f))
+            if linking:
+                f.links = self._get("link", self._link_key(f))
+        need_fit = linking and any(f.links is None for f in self.files)
+        if self.cache is not None:  # what a later run may need stays even when this one does not read it
+            for f in self.files:
+                self.cache.keep("docs", f.key)
+                if linking:
+                    self.cache.keep("df", self._df_key(f))
+        if need_fit:
+            for f in self.files:
+                if f.ingest is not None:
+                    f.df = self._get("df", self._df_key(f))
+        return need_fit
+
+    def _jobs(self, need_df: bool) -> list[_FileJob]:
+        tagging = self.lexicons is not None
+        pack = self.cache is not None
+        jobs = []
+        for f in self.files:
+            want_tag = tagging and f.mentions is None
+            want_df = need_df and f.df is None
+            if f.ingest is not None and not (want_tag or want_df):
+                continue
+            docs = None
+            if f.ingest is not None and self.cache is not None:
+                docs = self.cache.get_packed("docs", f.key)
+            if docs is None:  # ingest (again, if its documents are gone): every later stage follows
+                f.ingest = None
+                jobs.append(_FileJob(len(jobs), f.task, None, tagging, need_df, pack))
+            else:
+                jobs.append(_FileJob(len(jobs), f.task, docs, want_tag, want_df, pack))
+        return jobs
+
+    def _pass_one(self, need_df: bool) -> None:
+        jobs = self._jobs(need_df)
+        by_order = {f.task.order: f for f in self.files}
+        total = len(jobs)
+        if not jobs:
+            return
+        size = _job_size
+        input_bytes = sum(size(j) for j in jobs)
+        executor = self._executor(input_bytes)
+        if executor.inherits:
+            _worker_tools(self.spec)  # built once here, inherited by every forked worker
+        done = 0
+        for results in executor.map(_files_batch, self.spec, _batches(jobs, size, self.options)):
+            for work in results:
+                f = by_order[jobs[work.order].task.order]
+                self._take(f, work)
+                done += 1
+                self.progress("ingest", done, total)
+
+    def _take(self, f: _FileState, work: _FileWork) -> None:
+        if work.ingest is not None:
+            f.ingest = self._put("ingest", f, f.key, work.ingest)
+            if work.docs is not None:
+                self._put("docs", f, f.key, work.docs)
+            self.stats["ingested"] += 1
+        if work.mentions is not None:
+            f.mentions = self._put("tag", f, self._tag_key(f), work.mentions)
+            self.stats["tagged"] += 1
+        if work.df is not None:
+            f.df = self._put("df", f, self._df_key(f), work.df)
+
+    # -- cross-document steps ------------------------------------------------------------------------
+
+    def _flag_boilerplate(self) -> int:
+        """Flag sentences whose key recurs in BOILERPLATE_MIN_DOCS documents or more."""
+        seen: Counter[bytes] = Counter()
+        for f in self.files:
+            for _, keys in _doc_groups(f):
+                seen.update({k for k in keys if k is not None})
+        flagged = 0
+        for f in self.files:
+            f.flags = []
+            for _, keys in _doc_groups(f):
+                f.flags += [k is not None and seen[k] >= BOILERPLATE_MIN_DOCS for k in keys]
+            flagged += sum(f.flags)
+        return flagged
+
+    def _fit(self) -> IndicatorLinker:
+        counts: Counter[str] = Counter()
+        n = 0
+        for f in self.files:
+            if f.df is not None:
+                n += f.df[0]
+                counts.update(f.df[1])
+                f.df = None  # merged: the per-file counts are not needed any more
+        return fit_linker(self.framework, counts, n)
+
+    # -- pass 2: link --------------------------------------------------------------------------------
+
+    def _link_jobs(self, chunk: int) -> Iterator[_LinkJob]:
+        """Each file's statements in jobs of about ``chunk`` characters (workers share a long file)."""
+        for f in self.files:
+            if f.links is not None:
+                continue
+            texts = {row["doc"]: row["text"] for row in f.ingest.documents} if f.ingest else {}
+            items: list[tuple[str, int, int, str]] = []
+            size = 0
+            for doc, rows in _sentence_groups(f):
+                if not rows:
+                    items.append((doc, -1, 0, texts[doc]))
+                    size += len(texts[doc])
+                for r in rows:
+                    items.append((doc, r[1], r[3], r[7]))
+                    size += len(r[7])
+                    if size >= chunk:
+                        yield _LinkJob(f.task.order, False, tuple(items))
+                        items, size = [], 0
+            yield _LinkJob(f.task.order, True, tuple(items))
+
+    def _pass_two(self, linker: IndicatorLinker) -> None:
+        pending = [f for f in self.files if f.links is None]
+        if not pending:
+            return
+        by_order = {f.task.order: f for f in pending}
+        chunk = max(4096, self.options.batch_bytes // 3)  # characters: about a batch of UTF-8 bytes
+        jobs = list(self._link_jobs(chunk))
+        input_bytes = 3 * sum(len(t) for job in jobs for *_, t in job.items)
+        executor = self._executor(input_bytes)
+        batches = [[job] for job in jobs]
+        rows: list[tuple[Any, ...]] = []
+        done = 0
+        for (job,), (found,) in zip(batches, executor.map(_links_batch, linker, batches), strict=True):
+            rows += found
+            if not job.last:
+                continue
+            f = by_order[job.order]
+            f.links, rows = rows, []
+            if self.cache is not None and f.cacheable:
+                self.cache.put("link", self._link_key(f), f.links)
+            self.stats["linked"] += 1
+            done += 1
+            self.progress("link", done, len(pending))
+
+    # -- assembly ------------------------------------------------------------------------------------
+
+    def collect(self) -> Collected:
+        linking = self.framework is not None
+        need_fit = self._load(linking)
+        self._pass_one(need_fit)
+        self.stats["boilerplate"] = self._flag_boilerplate()
+        if need_fit:
+            self._pass_two(self._fit())
+        return self._assemble()
+
+    def _assemble(self) -> Collected:
+        events: list[tuple[int, Any]] = list(self.plan.skipped)
+        doc_rows: list[dict[str, Any]] = []
+        rows = _Rows()
+        flags: list[bool] = []
+        issues: list[Issue] = []
+        for f in self.files:
+            part = f.ingest
+            assert part is not None
+            self.plan.mark(part.matched)
+            events.append((f.task.order, f))
+        skipped: list[Skipped] = []
+        for _, event in sorted(events, key=lambda e: e[0]):
+            if isinstance(event, Skipped):
+                skipped.append(event)
+                continue
+            part = event.ingest
+            if part.skipped is not None:
+                skipped.append(part.skipped)
+                continue
+            doc_rows += part.documents
+            rows.paragraphs += part.rows.paragraphs
+            rows.sentences += part.rows.sentences
+            rows.footnotes += part.rows.footnotes
+            flags += event.flags
+            issues += part.issues
+        issues += self.plan.manifest_issues()
+        sentences = pd.DataFrame(rows.sentences, columns=_SENTENCE_COLS)
+        rows.sentences = []
+        sentences["boilerplate"] = pd.Series(flags, dtype=bool)
+        flagged = _flagged_pairs(sentences)
+        files = [f for f in self.files if f.ingest is not None and f.ingest.skipped is None]
+        skipped_frame, issues_frame = _small_frames(skipped, issues)
+        tables = CorpusTables(
+            documents=_documents_from_rows(doc_rows),
+            paragraphs=pd.DataFrame(rows.paragraphs, columns=_PARAGRAPH_COLS),
+            sentences=sentences,
+            footnotes=pd.DataFrame(rows.footnotes, columns=_FOOTNOTE_COLS),
+            mentions=_mentions(files, flagged) if self.lexicons is not None else _empty_mentions(),
+            links=_links(files, flagged) if self.framework is not None else link_frame([]),
+            skipped=skipped_frame,
+            issues=issues_frame,
+            lexicons=list(self.lexicons or []),
+            framework=self.framework,
+        )
+        return Collected(tables, skipped, issues, len(doc_rows), self.stats)
+
+
+def _job_size(job: _FileJob) -> int:
+    if job.docs is not None:
+        return len(job.docs)
+    try:
+        return job.task.path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _doc_groups(f: _FileState) -> Iterator[tuple[str, list[bytes | None]]]:
+    """Each document of a file with the boilerplate keys of its sentences."""
+    part = f.ingest
+    if part is None or part.skipped is not None:
+        return
+    sentences, keys = part.rows.sentences, part.keys
+    i = 0
+    for row in part.documents:
+        j = i
+        while j < len(sentences) and sentences[j][0] == row["doc"]:
+            j += 1
+        yield row["doc"], keys[i:j]
+        i = j
+
+
+def _sentence_groups(f: _FileState) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
+    part = f.ingest
+    if part is None or part.skipped is not None:
+        return
+    sentences = part.rows.sentences
+    i = 0
+    for row in part.documents:
+        j = i
+        while j < len(sentences) and sentences[j][0] == row["doc"]:
+            j += 1
+        yield row["doc"], sentences[i:j]
+        i = j
+
+
+def _flagged_pairs(sentences: pd.DataFrame) -> set[tuple[str, int]]:
+    flagged = sentences[sentences["boilerplate"]]
+    return set(zip(flagged["doc"], flagged["sentence"].astype(int), strict=True))
+
+
+def _mentions(files: Sequence[_FileState], flagged: set[tuple[str, int]]) -> pd.DataFrame:
+    frames = [f.mentions for f in files if f.mentions is not None and len(f.mentions)]
+    if not frames:
+        empties = [f.mentions for f in files if f.mentions is not None]
+        return pd.concat(empties, ignore_index=True) if empties else _empty_mentions()
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].copy()
+    if flagged:
+        pairs = zip(frame["doc"], frame["sentence"], strict=True)
+        frame["boilerplate"] = [p in flagged for p in pairs]
+    return frame
+
+
+def _links(files: Sequence[_FileState], flagged: set[tuple[str, int]]) -> pd.DataFrame:
+    rows = [row for f in files for row in f.links or ()]
+    return _links_from_rows(rows, [(r[0], r[1]) in flagged for r in rows])
+
+
+# --------------------------------------------------------------------------- entry points
 
 
 def stderr_progress(stage: str, done: int, total: int) -> None:
@@ -326,6 +1092,43 @@ def stderr_progress(stage: str, done: int, total: int) -> None:
     sys.stderr.flush()
 
 
+def collect_tables(
+    corpus: str | Path | None = None,
+    *,
+    manifest: str | Path | None = None,
+    lexicons: Sequence[Any] | None = None,
+    framework: Any = None,
+    options: EngineOptions | None = None,
+    cache: ResultCache | None = None,
+    backend: str = "auto",
+    progress: Progress = _noop,
+) -> Collected:
+    """Stream a corpus (default: the demo corpus) through ingest → segment → tag → link, in batches.
+
+    ``lexicons`` None skips tagging and ``framework`` None skips linking (``nqpf ingest``). The
+    tables are the same for every ``options`` (workers, engine) and whether ``cache`` hits or not.
+    """
+    from .engine import EngineOptions
+    from .ingest.corpus import plan_corpus
+    from .resources import demo_corpus
+
+    label = "demo" if corpus is None else None
+    plan = plan_corpus(corpus or demo_corpus(), manifest=Path(manifest) if manifest else None, label=label)
+    collector = _Collector(
+        plan,
+        lexicons=lexicons,
+        framework=framework,
+        options=options or EngineOptions(),
+        cache=cache,
+        backend=backend,
+        progress=progress,
+    )
+    try:
+        return collector.collect()
+    finally:
+        collector.close()
+
+
 def run(
     corpus: str | Path | None = None,
     out: str | Path | None = None,
@@ -335,37 +1138,63 @@ def run(
     manifest: str | Path | None = None,
     panel: str | Path | None = None,
     progress: Progress = _noop,
+    workers: int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    cache: bool = True,
+    cache_dir: str | Path | None = None,
+    options: EngineOptions | None = None,
 ) -> RunSummary:
-    """Run every stage on a corpus folder and write the store and the reports to ``out``."""
+    """Run every stage on a corpus folder and write the store and the reports to ``out``.
+
+    ``workers`` processes (default: every core) or a Dask ``engine`` (``scheduler`` address, or a
+    local cluster on 127.0.0.1) do the per-file work (``options``, if given, says all of that and
+    more); results are cached under ``cache_dir`` (default ``out/.nqpf-cache``) unless ``cache`` is
+    False. The outputs are the same whichever way the work is done.
+    """
     from .atomic import remove_stale_temps
-    from .link import Framework, IndicatorLinker
+    from .cache import CACHE_DIR, ResultCache
+    from .engine import EngineOptions
+    from .lexicon import load_lexicons
+    from .link import Framework
     from .report import build_tables as report_tables
     from .report import write_reports
     from .store import STORE_NAME, write_store
-    from .tag import Tagger
 
+    started = time.perf_counter()
+    options = options or EngineOptions(workers=workers, engine=engine, scheduler=scheduler)
     out_path = Path(out) if out is not None else Path("reports")
     remove_stale_temps(out_path)
-    documents, result = ingest(corpus, manifest=manifest)
-    tagger = Tagger(extra_lexicons=lexicons)
-    linker = IndicatorLinker(Framework.load(framework)).fit([d.text for d in documents])
-    tables = build_tables(
-        documents,
-        skipped=result.skipped,
-        issues=result.issues,
-        tagger=tagger,
-        linker=linker,
+    store = ResultCache(Path(cache_dir) if cache_dir is not None else out_path / CACHE_DIR) if cache else None
+    loaded = load_lexicons(lexicons)
+    collected = collect_tables(
+        corpus,
+        manifest=manifest,
+        lexicons=loaded,
+        framework=Framework.load(framework),
+        options=options,
+        cache=store,
         progress=progress,
     )
+    tables = collected.tables
+    seconds = {"collect": time.perf_counter() - started}
     meta = {
-        "lexicons": tagger.versions,
+        "lexicons": {lex.name: lex.version for lex in loaded},
         "framework": framework,
         "corpus": "demo" if corpus is None else str(corpus),
     }
     written = [write_store(out_path / STORE_NAME, tables.store_tables(), meta=meta)]
-    panel_frame = None
-    if panel is not None:
-        panel_frame = Path(panel)
-    report = report_tables(tables, panel=panel_frame)
+    seconds["store"] = time.perf_counter() - started - sum(seconds.values())
+    report = report_tables(tables, panel=Path(panel) if panel is not None else None)
     written += write_reports(report, out_path, ct=tables, progress=progress)
-    return RunSummary(out_path, len(documents), list(result.skipped), list(result.issues), written, tables)
+    seconds["reports"] = time.perf_counter() - started - sum(seconds.values())
+    stats = dict(collected.stats, seconds=seconds)
+    if store is not None:
+        store.prune(("ingest", "docs", "tag", "df", "link"))
+        stats["cache"] = (
+            f"cache: {stats['files'] - stats['ingested']} of {stats['files']} files read from "
+            f"{store.root} ({stats['ingested']} ingested, {stats['tagged']} tagged, {stats['linked']} linked)"
+        )
+    return RunSummary(
+        out_path, collected.documents, collected.skipped, collected.issues, written, tables, stats
+    )

@@ -18,6 +18,36 @@ def _report_problems(skipped: list[Any], issues: list[Any]) -> None:
         typer.echo(f"nqpf: warning: {i.file}:{i.place}: {i.message}", err=True)
 
 
+def _workers_option() -> Any:
+    return typer.Option(None, "--workers", min=1, help="Worker processes (default: every core).")
+
+
+def _engine_option() -> Any:
+    return typer.Option("local", "--engine", help="local (worker processes) or dask.")
+
+
+def _scheduler_option() -> Any:
+    return typer.Option(
+        None, "--scheduler", help="Dask scheduler address (default: a local cluster on 127.0.0.1)."
+    )
+
+
+def _no_cache_option() -> Any:
+    return typer.Option(False, "--no-cache", help="Process every file again; read and write no cache.")
+
+
+def _cache_dir_option() -> Any:
+    return typer.Option(None, "--cache-dir", help="Folder of per-file results (default: OUT/.nqpf-cache).")
+
+
+def _cache(out: str, no_cache: bool, cache_dir: str | None) -> Any:
+    from ..cache import CACHE_DIR, ResultCache
+
+    if no_cache:
+        return None
+    return ResultCache(Path(cache_dir) if cache_dir else Path(out) / CACHE_DIR)
+
+
 @app.command()
 def ingest(
     corpus: str = typer.Argument(..., help="Folder of .txt/.md/.docx/.pdf files (or one file)."),
@@ -26,15 +56,26 @@ def ingest(
         None, "--manifest", help="Corpus manifest YAML (default: the folder's manifest.yaml)."
     ),
     jsonl: bool = typer.Option(False, "--jsonl", help="Also export documents.jsonl and sentences.jsonl."),
+    workers: int = _workers_option(),
+    engine: str = _engine_option(),
+    scheduler: str = _scheduler_option(),
+    no_cache: bool = _no_cache_option(),
+    cache_dir: str = _cache_dir_option(),
 ) -> None:
     """Read, repair, split and normalize a corpus into a DuckDB store."""
 
     def work() -> Any:
-        from ..pipeline import build_tables, ingest
+        from ..atomic import remove_stale_temps
+        from ..engine import EngineOptions
+        from ..pipeline import collect_tables
         from ..store import STORE_NAME, export_jsonl, write_store
 
-        docs, result = ingest(corpus, manifest=manifest)
-        tables = build_tables(docs, skipped=result.skipped, issues=result.issues)
+        options = EngineOptions(workers=workers, engine=engine, scheduler=scheduler)
+        remove_stale_temps(out)
+        collected = collect_tables(
+            corpus, manifest=manifest, options=options, cache=_cache(out, no_cache, cache_dir)
+        )
+        tables = collected.tables
         stored = tables.store_tables()
         for name in ("mentions", "links"):
             stored.pop(name)
@@ -42,15 +83,16 @@ def ingest(
         if jsonl:
             export_jsonl(tables.documents, Path(out) / "documents.jsonl")
             export_jsonl(tables.sentences, Path(out) / "sentences.jsonl")
-        return result, len(docs)
+        return collected
 
-    result, n = guarded(work)
-    _report_problems(result.skipped, result.issues)
+    collected = guarded(work)
+    _report_problems(collected.skipped, collected.issues)
     typer.echo(
-        f"nqpf: {n} documents from {corpus} into {Path(out) / 'nqpf.duckdb'}; {len(result.skipped)} skipped",
+        f"nqpf: {collected.documents} documents from {corpus} into {Path(out) / 'nqpf.duckdb'}; "
+        f"{len(collected.skipped)} skipped",
         err=True,
     )
-    if result.skipped:
+    if collected.skipped:
         raise typer.Exit(EXIT_PARTIAL)
 
 
@@ -65,8 +107,18 @@ def run(
     manifest: str = typer.Option(None, "--manifest", help="Corpus manifest YAML."),
     panel: str = typer.Option(None, "--panel", help="Province panel CSV/XLSX to set beside the text."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bars."),
+    workers: int = _workers_option(),
+    engine: str = _engine_option(),
+    scheduler: str = _scheduler_option(),
+    no_cache: bool = _no_cache_option(),
+    cache_dir: str = _cache_dir_option(),
 ) -> None:
-    """The whole pipeline: ingest → normalize → segment → tag → link → store → reports."""
+    """The whole pipeline: ingest → normalize → segment → tag → link → store → reports.
+
+    Files are processed in parallel (--workers, or a Dask cluster with --engine dask) and their
+    results cached in OUT/.nqpf-cache: a second run reads what did not change, and an edited
+    lexicon re-tags without re-reading the corpus.
+    """
 
     def work() -> Any:
         from ..pipeline import run as run_pipeline
@@ -80,6 +132,11 @@ def run(
             manifest=manifest,
             panel=panel,
             progress=(lambda *a: None) if quiet else stderr_progress,
+            workers=workers,
+            engine=engine,
+            scheduler=scheduler,
+            cache=not no_cache,
+            cache_dir=cache_dir,
         )
 
     summary = guarded(work)

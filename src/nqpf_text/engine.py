@@ -1,0 +1,280 @@
+"""Where per-file work runs: in this process, in local worker processes, or on a Dask cluster.
+
+Each executor maps a function over batches with one *shared* value (the lexicons and manifests,
+or the fitted linker) that a worker receives once, not once per batch, and yields the results in
+the order of the batches, keeping only a few batches in flight, so memory is bounded by the batch
+size and not by the corpus. The calling process stays the only writer of the store and the cache.
+
+Worker processes are forked where the platform allows it (they inherit the loaded lexicons and
+segmenters instead of rebuilding them) and die with their parent. Dask workers build their state
+once from the shared value; without a scheduler address a ``LocalCluster`` is started on loopback
+(``127.0.0.1``, no dashboard), which needs no network.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import sys
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from .errors import InputError, NqpfError
+
+__all__ = [
+    "DaskExecutor",
+    "EngineOptions",
+    "Executor",
+    "InlineExecutor",
+    "PoolExecutor",
+    "open_executor",
+    "shared_state",
+]
+
+ENGINES = ("local", "dask")
+
+Work = Callable[[Any, Any], Any]  # fn(shared, batch) -> result
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """How to run the per-file work.
+
+    ``workers`` None means every core; ``min_parallel_bytes`` is the input size below which work
+    stays in this process (starting workers costs more than it saves); ``batch_bytes`` and
+    ``batch_files`` bound one batch of files sent to a worker.
+    """
+
+    workers: int | None = None
+    engine: str = "local"
+    scheduler: str | None = None
+    min_parallel_bytes: int = 256 * 1024
+    batch_bytes: int = 256 * 1024
+    batch_files: int = 32
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ValueError(f"The 'engine' option must be one of {ENGINES}; got {self.engine!r}")
+        if self.workers is not None and (not isinstance(self.workers, int) or self.workers < 1):
+            raise ValueError(f"The 'workers' option must be an int >= 1; got {self.workers!r}")
+
+    @property
+    def n_workers(self) -> int:
+        return self.workers if self.workers is not None else (os.cpu_count() or 1)
+
+
+# --------------------------------------------------------------------------- worker side
+
+
+_SHARED: dict[str, Any] = {}  # the shared value of the current pool (set in each worker)
+_BUILT: dict[str, Any] = {}  # state built from a shared value, by key, kept for the process's life
+
+
+def shared_state(key: str, build: Callable[[], Any]) -> Any:
+    """``build()`` once per process for ``key`` (a worker builds its tagger once, not per batch)."""
+    if key not in _BUILT:
+        _BUILT.clear()  # one configuration at a time: an old one is garbage
+        _BUILT[key] = build()
+    return _BUILT[key]
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """An exception raised in a worker, carried back as plain data (not every exception pickles)."""
+
+    kind: str
+    message: str
+    path: str = ""
+    detail: str = ""
+    place: str | None = None
+    trace: str = ""
+
+    @classmethod
+    def of(cls, exc: BaseException) -> _Failure:
+        trace = traceback.format_exc()
+        if isinstance(exc, InputError):
+            return cls("input", str(exc), exc.path, exc.detail, exc.place, trace)
+        return cls(type(exc).__name__, str(exc), trace=trace)
+
+    def error(self) -> Exception:
+        if self.kind == "input":
+            return InputError(self.path, self.detail, self.place)
+        return NqpfError(f"a worker failed: {self.kind}: {self.message}")
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to end this worker when its parent dies (a killed run leaves no orphans)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:
+        return
+
+
+def _init_worker(shared: Any) -> None:
+    import signal
+
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _SHARED["value"] = shared
+
+
+def _pool_call(fn: Work, batch: Any) -> Any:
+    try:
+        return fn(_SHARED["value"], batch)
+    except Exception as exc:
+        return _Failure.of(exc)
+
+
+def _dask_call(fn: Work, shared: Any, batch: Any) -> Any:
+    try:
+        return fn(shared, batch)
+    except Exception as exc:
+        return _Failure.of(exc)
+
+
+def _checked(result: Any) -> Any:
+    if isinstance(result, _Failure):
+        raise result.error() from RuntimeError(f"in the worker:\n{result.trace}")
+    return result
+
+
+# --------------------------------------------------------------------------- executors
+
+
+class Executor(Protocol):
+    workers: int
+    inherits: bool  # whether workers start from this process's memory (build shared state first)
+
+    def map(self, fn: Work, shared: Any, batches: Iterable[Any]) -> Iterator[Any]: ...
+
+    def close(self) -> None: ...
+
+
+class InlineExecutor:
+    """Everything in this process (one worker, or too little work to share)."""
+
+    workers = 1
+    inherits = True  # state built in this process is what the work uses
+
+    def map(self, fn: Work, shared: Any, batches: Iterable[Any]) -> Iterator[Any]:
+        for batch in batches:
+            yield fn(shared, batch)
+
+    def close(self) -> None:
+        return None
+
+
+def _mp_context():  # type: ignore[no-untyped-def]
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context(
+        "fork" if sys.platform.startswith("linux") and "fork" in methods else "spawn"
+    )
+
+
+class PoolExecutor:
+    """Local worker processes; a fresh pool per :meth:`map`, so each gets its own shared value."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool: Any = None
+        self.inherits = _mp_context().get_start_method() == "fork"  # workers start with our state
+
+    def map(self, fn: Work, shared: Any, batches: Iterable[Any]) -> Iterator[Any]:
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.close()
+        self._pool = ProcessPoolExecutor(
+            self.workers, mp_context=_mp_context(), initializer=_init_worker, initargs=(shared,)
+        )
+        gc.freeze()  # forked workers must not touch (and so copy) the parent's objects when collecting
+        try:
+            self._pool.submit(int).result()  # start every worker now, while the heap is frozen
+        finally:
+            gc.unfreeze()
+        try:
+            yield from _windowed(lambda b: self._pool.submit(_pool_call, fn, b), batches, 2 * self.workers)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+class DaskExecutor:
+    """Batches as Dask tasks on a scheduler at ``address``, or on a new loopback ``LocalCluster``."""
+
+    def __init__(self, address: str | None, workers: int) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise NqpfError("--engine dask needs Dask: pip install 'nqpf_text[dask]'") from None
+
+        self._cluster: Any = None
+        if address:
+            self._client = Client(address, set_as_default=False)
+        else:
+            self._cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+            self._client = Client(self._cluster, set_as_default=False)
+        found = len(self._client.scheduler_info().get("workers", {}))
+        self.workers = found or workers
+        self.inherits = False
+
+    def map(self, fn: Work, shared: Any, batches: Iterable[Any]) -> Iterator[Any]:
+        ref = self._client.scatter(shared, broadcast=True, hash=False)
+        try:
+            yield from _windowed(
+                lambda b: self._client.submit(_dask_call, fn, ref, b, pure=False), batches, 2 * self.workers
+            )
+        finally:
+            ref.release()
+
+    def close(self) -> None:
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def _windowed(submit: Callable[[Any], Any], batches: Iterable[Any], window: int) -> Iterator[Any]:
+    """Results in batch order with at most ``window`` batches submitted and not yet consumed."""
+    pending: deque[Any] = deque()
+    source = iter(batches)
+    try:
+        for batch in source:
+            pending.append(submit(batch))
+            if len(pending) >= window:
+                yield _checked(pending.popleft().result())
+        while pending:
+            yield _checked(pending.popleft().result())
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+def open_executor(options: EngineOptions, *, input_bytes: int) -> Executor:
+    """The executor ``options`` ask for (inline when there is one worker or little input)."""
+    if options.engine == "dask":
+        return DaskExecutor(options.scheduler, options.n_workers)
+    if options.n_workers <= 1 or input_bytes < options.min_parallel_bytes:
+        return InlineExecutor()
+    return PoolExecutor(options.n_workers)

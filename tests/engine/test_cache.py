@@ -1,0 +1,122 @@
+"""Incremental runs: what is read back, what is redone, and that the outputs never depend on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from nqpf_text.cache import CACHE_DIR, ResultCache
+from nqpf_text.engine import EngineOptions
+from nqpf_text.lexicon import load_lexicons
+from nqpf_text.link import Framework
+from nqpf_text.pipeline import collect_tables, run
+
+USER_LEXICON = """\
+lexicon: watch
+version: "1"
+category: concept
+entries:
+  - id: w.lowalt
+    name: 低空经济
+    terms: [低空经济]
+"""
+ONE_WORKER = EngineOptions(workers=1)
+
+
+def _collect(corpus: Path, cache_root: Path | None, lexicon: Path | None = None):
+    extra = [lexicon] if lexicon is not None else []
+    cache = ResultCache(cache_root) if cache_root is not None else None
+    collected = collect_tables(
+        corpus,
+        lexicons=load_lexicons(extra),
+        framework=Framework.load("hqe21"),
+        options=ONE_WORKER,
+        cache=cache,
+    )
+    return collected, cache
+
+
+def _same(a, b) -> None:
+    for name, frame in a.tables.store_tables().items():
+        pd.testing.assert_frame_equal(frame, b.tables.store_tables()[name], check_exact=True, obj=name)
+
+
+def _entries(root: Path, kind: str) -> list[Path]:
+    return sorted(p for p in (root / kind).glob("*/*") if p.is_file())
+
+
+def test_a_second_run_reads_every_file_from_the_cache(demo_copy, tmp_path, digests):
+    out = tmp_path / "out"
+    first = run(demo_copy, out, options=ONE_WORKER)
+    assert (out / CACHE_DIR).is_dir()
+    files = first.stats["files"]
+    assert first.stats["ingested"] == files == 7 and first.stats["linked"] == files
+    written = digests(out)
+    for path in out.rglob("*.csv"):
+        path.unlink()
+    again = run(demo_copy, out, options=ONE_WORKER)
+    assert (again.stats["ingested"], again.stats["tagged"], again.stats["linked"]) == (0, 0, 0)
+    assert "7 of 7 files read" in again.stats["cache"]
+    assert digests(out) == written
+
+
+def test_an_edited_lexicon_retags_without_reingesting_or_relinking(demo_copy, tmp_path):
+    lexicon = tmp_path / "watch.yaml"
+    lexicon.write_text(USER_LEXICON, encoding="utf-8")
+    root = tmp_path / "cache"
+    first, _ = _collect(demo_copy, root, lexicon)
+    assert set(first.tables.mentions.loc[first.tables.mentions["lexicon"] == "watch", "term"]) == {"低空经济"}
+    lexicon.write_text(USER_LEXICON.replace("[低空经济]", "[低空经济, 新质生产力]"), encoding="utf-8")
+    second, cache = _collect(demo_copy, root, lexicon)
+    stats = second.stats
+    assert stats["ingested"] == 0 and stats["linked"] == 0
+    assert stats["tagged"] == stats["files"]
+    assert {"低空经济", "新质生产力"} <= set(
+        second.tables.mentions["term"][second.tables.mentions["lexicon"] == "watch"]
+    )
+    cold, _ = _collect(demo_copy, None, lexicon)
+    _same(second, cold)
+    cache.prune(["tag"])
+    assert len(_entries(root, "tag")) == stats["files"]  # the old lexicon's results are gone
+
+
+def test_one_edited_file_is_the_only_one_read_again(demo_copy, tmp_path):
+    root = tmp_path / "cache"
+    _collect(demo_copy, root)
+    target = demo_copy / "06_2024年浙江省数字经济观察.txt"
+    target.write_text(target.read_text(encoding="utf-8") + "\n宁波加快发展海洋经济。\n", encoding="utf-8")
+    second, _ = _collect(demo_copy, root)
+    assert second.stats["ingested"] == 1 and second.stats["tagged"] == 1
+    assert second.stats["linked"] == second.stats["files"]  # the corpus changed, so did its IDF
+    _same(second, _collect(demo_copy, None)[0])
+
+
+def test_damaged_or_unsigned_entries_are_recomputed(demo_copy, tmp_path):
+    import pickle
+    import zlib
+
+    root = tmp_path / "cache"
+    first, _ = _collect(demo_copy, root)
+    entries = _entries(root, "ingest")
+    assert entries
+    entries[0].write_bytes(entries[0].read_bytes()[:-7])  # truncated
+    foreign = zlib.compress(pickle.dumps({"not": "ours"}))
+    for path in entries[1:]:
+        path.write_bytes(b"NQPF-CACHE-1\n" + bytes(32) + foreign)  # a pickle we did not sign
+    second, _ = _collect(demo_copy, root)
+    assert second.stats["ingested"] == len(entries)
+    _same(first, second)
+
+
+@pytest.mark.parametrize("kind", ["tag", "link"])
+def test_a_missing_stage_entry_is_redone_alone(demo_copy, tmp_path, kind):
+    root = tmp_path / "cache"
+    first, _ = _collect(demo_copy, root)
+    for path in _entries(root, kind):
+        path.unlink()
+    second, _ = _collect(demo_copy, root)
+    redone = {"tag": "tagged", "link": "linked"}[kind]
+    assert second.stats["ingested"] == 0 and second.stats[redone] == second.stats["files"]
+    _same(first, second)
