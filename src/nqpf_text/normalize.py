@@ -15,7 +15,9 @@ from .offsets import MappedText
 __all__ = ["PHRASES", "normalize", "normalize_text"]
 
 # Hong Kong / Taiwan wording that no OpenCC config fixes, as simplified after t2s → Mainland usage.
-# Phrases only: bare 品质 and 资料 keep their meaning (劳动资料 must survive).
+# Phrases only: bare 品质 and 资料 keep their meaning (劳动资料 must survive). A phrase must not also
+# occur across a word boundary of Mainland text: 营运 (经营运行), 数位 (多数位于) and 软体 (软体动物)
+# are left out for that reason.
 PHRASES: dict[str, str] = {
     "高品质发展": "高质量发展",
     "高品质特征": "高质量特征",
@@ -25,8 +27,6 @@ PHRASES: dict[str, str] = {
     "电子资讯": "电子信息",
     "资讯": "信息",
     "网路": "网络",
-    "软体": "软件",
-    "硬体": "硬件",
     "商业航太": "商业航天",
     "航太": "航天",
     "回圈": "循环",
@@ -34,7 +34,6 @@ PHRASES: dict[str, str] = {
     "人工智慧": "人工智能",
     "数位化": "数字化",
     "数位经济": "数字经济",
-    "数位": "数字",
     "晶片": "芯片",
     "演算法": "算法",
     "云端运算": "云计算",
@@ -43,7 +42,6 @@ PHRASES: dict[str, str] = {
     "高水准": "高水平",
     "宣导": "倡导",
     "透过": "通过",
-    "营运": "运营",
     "蒸气机": "蒸汽机",
 }
 
@@ -87,6 +85,11 @@ def _phrase_repl(m: re.Match[str]) -> str:
 def _to_simplified(mapped: MappedText) -> MappedText:
     text = mapped.text
     out = _converter().convert(text)
+    for _ in range(3):  # t2s is not idempotent for a few chains (薴 → 苧 → 苎): convert to a fixed point
+        again = _converter().convert(out)
+        if again == out:
+            break
+        out = again
     if len(out) == len(text):
         return mapped.replace_aligned(out)
     # OpenCC changed a length somewhere (rare multi-character phrase mappings): convert line by

@@ -32,12 +32,6 @@ SPECIAL = [
     "新质生产力", "科技创新", "北京", "江苏", "\ufffd", "\x00", "\u200b", "\ufeff", "é", "𠀀",
     *PHRASES, *[normalize_text(p) for p in ("資訊科技", "人工智慧", "高品質發展")],
 ]  # fmt: skip
-# OpenCC t2s maps 薴 → 苧 and 苧 → 苎: the one known chain (found by scanning every CJK character).
-OPENCC_CHAINS = "薴苧"
-# The phrase map's 营运 → 运营 also fires inside 经营运行/运营运维 (see the xfail test below); until it
-# is fixed, the strategies leave these two words out so that the other properties stay checked.
-KNOWN_BAD_PHRASES = ("营运", "运营")
-SPECIAL = [p for p in SPECIAL if p not in KNOWN_BAD_PHRASES]
 piece = st.one_of(
     st.text(st.characters(blacklist_categories=("Cs",)), max_size=12),
     st.sampled_from(SPECIAL),
@@ -127,26 +121,21 @@ def test_layout_repair_never_raises_and_maps_into_the_raw_text(raw):
 def test_normalization_keeps_a_monotonic_map_and_is_idempotent(raw):
     mapped = normalize(MappedText.identity(raw))
     assert_sound_map(mapped, len(raw))
-    if not set(OPENCC_CHAINS) & set(raw):
-        assert normalize_text(mapped.text) == mapped.text
+    assert normalize_text(mapped.text) == mapped.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="normalize.py: the phrase map replaces 营运 inside 经营运行, 国营运输, 运营运维 (经运营行…), "
-    "which also makes normalization non-idempotent (营运营运 → 运营运营 → 运运营营); remove this marker once fixed",
+@pytest.mark.parametrize(
+    "text", ["经营运行", "国营运输企业", "加强运营运维", "营运营运", "大多数位于", "软体动物"]
 )
-@pytest.mark.parametrize("text", ["经营运行", "国营运输企业", "加强运营运维", "营运营运"])
 def test_phrase_map_leaves_mainland_words_alone(text):
     once = normalize_text(text)
     assert normalize_text(once) == once
-    assert once == text or text == "营运营运"
+    assert once == text
 
 
-def test_known_opencc_chain_breaks_idempotence():
-    """Pinned so the day OpenCC (or a fix in normalize.py) removes the chain, OPENCC_CHAINS goes too."""
-    once = normalize_text("薴")
-    assert once == "苧" and normalize_text(once) == "苎"
+def test_opencc_chains_are_followed_to_a_fixed_point():
+    """t2s maps 薴 → 苧 and 苧 → 苎 (the one chain found by scanning every CJK character)."""
+    assert normalize_text("薴") == normalize_text("苧") == "苎"
 
 
 @FAST
