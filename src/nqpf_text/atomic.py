@@ -46,14 +46,23 @@ def safe_join(root: str | Path, *parts: str) -> Path:
     return path
 
 
+_OUTPUT_STEMS = ("nqpf.duckdb.", "report", "summary", "tables.xlsx.", "tables_")
+
+
 def remove_stale_temps(folder: str | Path) -> int:
-    """Delete temporary files a killed run left behind (``.NAME.*.tmp``); return how many."""
+    """Delete the temporary files of our own outputs that a killed run left in ``folder``.
+
+    Only ``.NAME.….tmp`` files of the outputs ``nqpf run`` writes are touched (in ``folder`` and its
+    ``tables/``), never other programs' files, even when ``--out`` is a shared folder.
+    """
     removed = 0
     root = Path(folder)
-    if not root.is_dir():
-        return 0
-    for path in root.rglob(".*.tmp*"):
-        if path.is_file():
-            path.unlink(missing_ok=True)
-            removed += 1
+    for where, any_name in ((root, False), (root / "tables", True)):
+        if not where.is_dir():
+            continue
+        for path in where.glob(".*.tmp*"):
+            name = path.name[1:]
+            if path.is_file() and (any_name or name.startswith(_OUTPUT_STEMS)):
+                path.unlink(missing_ok=True)
+                removed += 1
     return removed

@@ -73,3 +73,20 @@ def test_phrase_map_spans_point_at_the_whole_phrase():
     out = normalize(MappedText.identity("建设網路強國"))
     assert out.text == "建设网络强国"
     assert out.raw_span(2, 4) == (2, 4)
+
+
+def test_stale_temps_of_our_outputs_only_are_removed(tmp_path):
+    from nqpf_text.atomic import remove_stale_temps
+
+    (tmp_path / "tables").mkdir()
+    ours = [
+        tmp_path / ".report.html.x1.tmp",
+        tmp_path / ".nqpf.duckdb.42.tmp",
+        tmp_path / "tables" / ".a.csv.z.tmp",
+    ]
+    theirs = [tmp_path / ".editor-swap.tmp", tmp_path / "notes.tmp", tmp_path / "sub" / ".report.html.q.tmp"]
+    (tmp_path / "sub").mkdir()
+    for path in ours + theirs:
+        path.write_text("x")
+    assert remove_stale_temps(tmp_path) == 3
+    assert not any(p.exists() for p in ours) and all(p.exists() for p in theirs)
