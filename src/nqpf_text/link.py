@@ -27,11 +27,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import regex
 import yaml
 
-from .errors import InputError
+from .errors import InputError, NqpfError
+from .lexicon import pattern_problems
 from .match import Hit, TermIndex
 from .resources import lexicon_dir
+from .tag import PATTERN_TIMEOUT
 from .types import Document, IndicatorLink, Statement
 
 if TYPE_CHECKING:
@@ -235,10 +238,12 @@ def _parse_cue(loc: _Loc, indicator: str, what: str) -> Cue:
     assert pattern is not None
     rx = _string(pattern, f"{what} pattern", loc)
     try:
-        if re.compile(rx).match(""):
-            raise pattern.fail(f"{what}: pattern {rx!r} matches the empty string")
+        re.compile(rx)
     except re.error as exc:
         raise pattern.fail(f"{what}: invalid regular expression {rx!r} ({exc})") from None
+    problems = pattern_problems(rx)
+    if problems and "almost any text" not in problems[0]:
+        raise pattern.fail(f"{what}: {problems[0]}")
     return Cue(indicator, float(weight), pattern=rx)
 
 
@@ -511,6 +516,16 @@ _FOLD = str.maketrans(
 _ASCII_WORD = re.compile(r"[A-Za-z]")
 
 
+def _timed_finditer(rx: regex.Pattern[str], text: str) -> list[regex.Match[str]]:
+    """A framework regex on one statement, with the same time guard as lexicon regexes."""
+    try:
+        return list(rx.finditer(text, timeout=PATTERN_TIMEOUT))
+    except TimeoutError:
+        raise NqpfError(
+            f"framework pattern {rx.pattern!r} took over {PATTERN_TIMEOUT:g} s on one statement; refused"
+        ) from None
+
+
 def _fold(text: str) -> str:
     return text.translate(_FOLD)
 
@@ -540,23 +555,23 @@ class _CueMatcher:
 
     def __init__(self, framework: Framework) -> None:
         terms: list[tuple[str, tuple[str, Cue | None]]] = []
-        self._patterns: list[tuple[re.Pattern[str], Cue]] = []
+        self._patterns: list[tuple[regex.Pattern[str], Cue]] = []
         self._anti_terms: list[tuple[str, Cue]] = []
-        self._anti_patterns: list[tuple[re.Pattern[str], Cue]] = []
+        self._anti_patterns: list[tuple[regex.Pattern[str], Cue]] = []
         for leaf in framework.indicators:
             for cue in leaf.cues:
                 if cue.term is not None:
                     terms.append((_fold(cue.term), ("cue", cue)))
                 else:
-                    self._patterns.append((re.compile(cue.pattern or "", re.IGNORECASE), cue))
+                    self._patterns.append((regex.compile(cue.pattern or "", regex.IGNORECASE), cue))
             for cue in leaf.anti:
                 if cue.term is not None:
                     self._anti_terms.append((_fold(cue.term), cue))
                 else:
-                    self._anti_patterns.append((re.compile(cue.pattern or "", re.IGNORECASE), cue))
+                    self._anti_patterns.append((regex.compile(cue.pattern or "", regex.IGNORECASE), cue))
         terms.extend((_fold(x), ("exclude", None)) for x in framework.exclude)
         self._veto = [
-            (re.compile(re.escape(c.term) if c.term else c.pattern or "", re.IGNORECASE), c.weight)
+            (regex.compile(regex.escape(c.term) if c.term else c.pattern or "", regex.IGNORECASE), c.weight)
             for c in framework.veto
         ]
         self._index: TermIndex[tuple[str, Cue | None]] = TermIndex(terms)
@@ -574,7 +589,7 @@ class _CueMatcher:
         return [
             (m.start(), m.end(), w)
             for rx, w in self._veto
-            for m in rx.finditer(folded)
+            for m in _timed_finditer(rx, folded)
             if m.end() > m.start()
         ]
 
@@ -585,7 +600,7 @@ class _CueMatcher:
             if self._ascii_ok(folded, hit.start, hit.end):
                 by_span[(hit.start, hit.end)].extend(hit.payloads)
         for rx, cue in self._patterns:
-            for m in rx.finditer(folded):
+            for m in _timed_finditer(rx, folded):
                 if m.end() > m.start() and self._ascii_ok(folded, m.start(), m.end()):
                     by_span[(m.start(), m.end())].append(("cue", cue))
         hits = [Hit(s, e, folded[s:e], tuple(p)) for (s, e), p in by_span.items()]
@@ -601,7 +616,7 @@ class _CueMatcher:
     def anti(self, text: str) -> list[Cue]:
         folded = _fold(text)
         out = [cue for term, cue in self._anti_terms if term in folded]
-        out.extend(cue for rx, cue in self._anti_patterns if rx.search(folded))
+        out.extend(cue for rx, cue in self._anti_patterns if any(True for _ in _timed_finditer(rx, folded)))
         return out
 
 
