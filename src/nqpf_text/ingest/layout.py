@@ -496,7 +496,12 @@ def _inline(mapped: MappedText, info: LayoutInfo) -> Repaired:
     mapped, marks = _remove_markers(mapped, info)
     for rx in _SPACE_RULES:
         mapped = mapped.sub(rx, "")
-    mapped = mapped.sub(_LETTER_SPACED, lambda m: _SPACE_CLASS.sub("", m.group()))
+    # delete only the spaces of a letter-spaced name, so each character keeps its own raw span
+    mapped = mapped.edit(
+        (m.start() + sp.start(), m.start() + sp.end(), "")
+        for m in _LETTER_SPACED.finditer(mapped.text)
+        for sp in _SPACE_CLASS.finditer(m.group())
+    )
     if info.wrapped:
         mapped = mapped.sub(_HAN_GAP, "")
     mapped = mapped.sub(_EDGE_SPACE, "")
