@@ -497,21 +497,40 @@ def plan_corpus(
     for order, rel in enumerate(rels):
         if rel.as_posix() in _MANIFEST_NAMES or _is_sidecar(root, rel):
             continue
-        name = given if single else os.path.join(given, str(rel))
+        name = _readable_name(given if single else os.path.join(given, str(rel)))
         if rel.suffix.lower() not in SUFFIXES:
             plan.skipped.append(
                 (order, Skipped(name, f"unsupported file type ({rel.suffix or 'no extension'})"))
             )
             continue
-        plan.tasks.append(FileTask(order, root / rel, name, rel.as_posix()))
+        plan.tasks.append(FileTask(order, root / rel, name, _readable_name(rel.as_posix())))
     return plan
+
+
+def _readable_name(name: str) -> str:
+    """A file name as text: names that are not UTF-8 (GBK names from a Windows zip) arrive with
+    surrogate escapes, which no store or report can hold; read their bytes as GB18030 instead."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            return raw.decode("utf-8", "replace")
 
 
 def read_task(task: FileTask, context: _Context) -> FileOutcome:
     """Read one planned file; an unusable file gives an outcome with ``skipped`` set, not an error."""
     recorder = _Context(context.manifests)
+    readable = _readable_name(str(task.path)) == str(task.path)
+    renamed = (
+        [] if readable else [Issue(task.name, "name", "file name is not UTF-8; shown as read in GB18030")]
+    )
     try:
         docs, issues = _file_documents(task.path, task.name, task.rel, recorder)
+        issues = renamed + list(issues)
     except InputError as err:
         place = f" ({err.place})" if err.place else ""
         return FileOutcome(task, skipped=Skipped(task.name, err.detail + place), matched=tuple(recorder.hits))
