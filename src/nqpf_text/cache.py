@@ -30,6 +30,7 @@ __all__ = [
     "digest",
     "file_digest",
     "pack",
+    "package_digest",
     "unpack",
 ]
 
@@ -68,24 +69,40 @@ def file_digest(path: str | Path) -> str | None:
     return h.hexdigest()
 
 
-@cache
-def code_digest() -> str:
-    """The package's own code and the library versions whose output lands in the tables."""
+_LIBRARIES = (
+    "jieba", "rjieba", "opencc", "scikit-learn", "numpy", "pandas", "pyahocorasick", "regex", "scipy",
+    "openpyxl", "duckdb",
+)  # fmt: skip
+
+
+def _code(exclude: tuple[str, ...]) -> str:
     from importlib import metadata
 
     root = Path(__file__).resolve().parent
     parts: list[str | bytes] = []
     for path in sorted(root.rglob("*.py")):
         rel = path.relative_to(root)
-        if rel.parts[0] in _EXCLUDED_CODE:
+        if rel.parts[0] in exclude:
             continue
         parts += [rel.as_posix(), path.read_bytes()]
-    for dist in ("jieba", "rjieba", "opencc", "scikit-learn", "numpy", "pandas", "pyahocorasick", "regex"):
+    for dist in _LIBRARIES:
         try:
             parts += [dist, metadata.version(dist)]
         except metadata.PackageNotFoundError:
             parts += [dist, "-"]
     return digest(*parts)
+
+
+@cache
+def code_digest() -> str:
+    """The code that makes per-file results (not the CLI, reports or scoring) and the library versions."""
+    return _code(_EXCLUDED_CODE)
+
+
+@cache
+def package_digest() -> str:
+    """All of the package's code and the library versions: what turns tables into reports too."""
+    return _code(())
 
 
 def pack(value: Any) -> bytes:

@@ -70,7 +70,7 @@ class EngineOptions:
 # --------------------------------------------------------------------------- worker side
 
 
-_SHARED: dict[str, Any] = {}  # the shared value of the current pool (set in each worker)
+_SHARED: dict[Any, Any] = {}  # in a worker: the shared value in use, by token
 _BUILT: dict[str, Any] = {}  # state built from a shared value, by key, kept for the process's life
 
 
@@ -120,17 +120,38 @@ def _die_with_parent() -> None:
         return
 
 
-def _init_worker(shared: Any) -> None:
+@dataclass(frozen=True)
+class _ByFile:
+    """A shared value that workers read once from a file (the pool already runs, so it cannot be inherited)."""
+
+    token: int
+    path: str
+
+
+def _init_worker(token: int, shared: Any) -> None:
     import signal
 
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _SHARED["value"] = shared
+    _SHARED[token] = shared
 
 
-def _pool_call(fn: Work, batch: Any) -> Any:
+def _resolve(ref: int | _ByFile) -> Any:
+    token = ref.token if isinstance(ref, _ByFile) else ref
+    if token not in _SHARED:
+        import pickle
+
+        assert isinstance(ref, _ByFile)
+        _SHARED.clear()  # a new shared value: the old one, and what was built from it, are garbage
+        _BUILT.clear()
+        with open(ref.path, "rb") as fh:
+            _SHARED[token] = pickle.load(fh)
+    return _SHARED[token]
+
+
+def _pool_call(fn: Work, ref: int | _ByFile, batch: Any) -> Any:
     try:
-        return fn(_SHARED["value"], batch)
+        return fn(_resolve(ref), batch)
     except Exception as exc:
         return _Failure.of(exc)
 
@@ -184,29 +205,57 @@ def _mp_context():  # type: ignore[no-untyped-def]
 
 
 class PoolExecutor:
-    """Local worker processes; a fresh pool per :meth:`map`, so each gets its own shared value."""
+    """Local worker processes, started on the first :meth:`map` and kept for the next ones.
+
+    The first map's shared value is inherited (fork) or sent once per worker (spawn); a later map's
+    value is written to a temporary file that each worker reads once.
+    """
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self._pool: Any = None
+        self._first = 0
+        self._tokens = iter(range(1, sys.maxsize))
         self.inherits = _mp_context().get_start_method() == "fork"  # workers start with our state
 
-    def map(self, fn: Work, shared: Any, batches: Iterable[Any]) -> Iterator[Any]:
+    def _start(self, token: int, shared: Any) -> None:
         from concurrent.futures import ProcessPoolExecutor
 
-        self.close()
         self._pool = ProcessPoolExecutor(
-            self.workers, mp_context=_mp_context(), initializer=_init_worker, initargs=(shared,)
+            self.workers, mp_context=_mp_context(), initializer=_init_worker, initargs=(token, shared)
         )
+        self._first = token
         gc.freeze()  # forked workers must not touch (and so copy) the parent's objects when collecting
         try:
             self._pool.submit(int).result()  # start every worker now, while the heap is frozen
         finally:
             gc.unfreeze()
+        self.inherits = False  # from now on, workers exist: a new shared value goes by file
+
+    def map(self, fn: Work, shared: Any, batches: Iterable[Any]) -> Iterator[Any]:
+        token = next(self._tokens)
+        ref: int | _ByFile = token
+        path = None
+        if self._pool is None:
+            self._start(token, shared)
+        else:
+            import pickle
+            import tempfile
+
+            fd, path = tempfile.mkstemp(prefix="nqpf-shared-", suffix=".pickle")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(shared, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            ref = _ByFile(token, path)
         try:
-            yield from _windowed(lambda b: self._pool.submit(_pool_call, fn, b), batches, 2 * self.workers)
-        finally:
+            yield from _windowed(
+                lambda b: self._pool.submit(_pool_call, fn, ref, b), batches, 2 * self.workers
+            )
+        except BaseException:
             self.close()
+            raise
+        finally:
+            if path is not None:
+                os.unlink(path)
 
     def close(self) -> None:
         if self._pool is not None:

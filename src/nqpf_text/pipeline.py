@@ -137,8 +137,7 @@ class RunSummary:
             out += [f"  {i.file}:{i.place}: {i.message}" for i in self.issues[:20]]
             if len(self.issues) > 20:
                 out.append(f"  … {len(self.issues) - 20} more in the store's warnings table")
-        if self.stats.get("cache"):
-            out.append(self.stats["cache"])
+        out += [self.stats[k] for k in ("cache", "outputs") if self.stats.get(k)]
         out.append(f"outputs written to {self.out}: {len(self.written)} files")
         return out
 
@@ -723,6 +722,7 @@ class Collected:
     issues: list[Issue]
     documents: int
     stats: dict[str, Any]
+    key: str = ""  # digest of everything the tables depend on (random when a file could not be hashed)
 
 
 def _batches(jobs: Iterable[Any], size: Callable[[Any], int], options: EngineOptions) -> Iterator[list[Any]]:
@@ -802,8 +802,11 @@ class _Collector:
     # -- executors -----------------------------------------------------------------------------------
 
     def _executor(self, input_bytes: int) -> Executor:
-        from .engine import open_executor
+        """Inline for a pass with little input; else the workers (started once, kept for the next pass)."""
+        from .engine import InlineExecutor, open_executor
 
+        if self.options.engine == "local" and input_bytes < self.options.min_parallel_bytes:
+            return InlineExecutor()
         if self.executor is None:
             self.executor = open_executor(self.options, input_bytes=input_bytes)
         return self.executor
@@ -1014,7 +1017,13 @@ class _Collector:
             lexicons=list(self.lexicons or []),
             framework=self.framework,
         )
-        return Collected(tables, skipped, issues, len(doc_rows), self.stats)
+        return Collected(tables, skipped, issues, len(doc_rows), self.stats, self._tables_key())
+
+    def _tables_key(self) -> str:
+        from .cache import digest
+
+        refused = [f"{order}:{s.file}:{s.reason}" for order, s in self.plan.skipped]
+        return digest(self.keys.ingest, self.keys.tag, self.keys.link, self.corpus_key, *refused)
 
 
 def _job_size(job: _FileJob) -> int:
@@ -1129,6 +1138,62 @@ def collect_tables(
         collector.close()
 
 
+def _run_key(collected: Collected, meta: dict[str, Any], panel: str | Path | None) -> str:
+    import json
+
+    from .cache import digest, package_digest
+
+    panel_part = _content(panel) if panel is not None else ""
+    return digest("outputs", package_digest(), collected.key, json.dumps(meta, sort_keys=True), panel_part)
+
+
+class _Outputs:
+    """What the last complete run wrote into ``out``, and from which inputs (``out/.nqpf-run.json``).
+
+    When the inputs are the same and every output file is still the one written, a run rewrites
+    nothing: the reports of an unchanged corpus are already there. A run killed half-way leaves
+    outputs that no longer match the record, so the next run writes them again.
+    """
+
+    NAME = ".nqpf-run.json"
+
+    def __init__(self, out: Path, key: str) -> None:
+        self.out = out
+        self.key = key
+        self.path = out / self.NAME
+
+    def current(self) -> list[Path] | None:
+        """The outputs, if they are those of a run on the same inputs; else None."""
+        import json
+
+        from .cache import file_digest
+
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            files = dict(data["files"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if data.get("key") != self.key or not files:
+            return None
+        paths = [self.out / rel for rel in files]
+        if any(file_digest(p) != digest for p, digest in zip(paths, files.values(), strict=True)):
+            return None
+        return paths
+
+    def record(self, written: Sequence[Path]) -> None:
+        import json
+
+        from .atomic import atomic_write_text
+        from .cache import file_digest
+
+        root = self.out.resolve()
+        try:
+            files = {Path(p).resolve().relative_to(root).as_posix(): file_digest(p) for p in written}
+        except ValueError:
+            return  # an output outside the folder: never call these outputs current
+        atomic_write_text(self.path, json.dumps({"key": self.key, "files": files}, indent=1, sort_keys=True))
+
+
 def run(
     corpus: str | Path | None = None,
     out: str | Path | None = None,
@@ -1183,12 +1248,19 @@ def run(
         "framework": framework,
         "corpus": "demo" if corpus is None else str(corpus),
     }
-    written = [write_store(out_path / STORE_NAME, tables.store_tables(), meta=meta)]
-    seconds["store"] = time.perf_counter() - started - sum(seconds.values())
-    report = report_tables(tables, panel=Path(panel) if panel is not None else None)
-    written += write_reports(report, out_path, ct=tables, progress=progress)
-    seconds["reports"] = time.perf_counter() - started - sum(seconds.values())
     stats = dict(collected.stats, seconds=seconds)
+    outputs = _Outputs(out_path, _run_key(collected, meta, panel)) if store is not None else None
+    written = outputs.current() if outputs is not None else None
+    if written is not None:
+        stats["outputs"] = "store and reports are up to date (same inputs, same code): not rewritten"
+    else:
+        written = [write_store(out_path / STORE_NAME, tables.store_tables(), meta=meta)]
+        seconds["store"] = time.perf_counter() - started - sum(seconds.values())
+        report = report_tables(tables, panel=Path(panel) if panel is not None else None)
+        written += write_reports(report, out_path, ct=tables, progress=progress)
+        seconds["reports"] = time.perf_counter() - started - sum(seconds.values())
+        if outputs is not None:
+            outputs.record(written)
     if store is not None:
         store.prune(("ingest", "docs", "tag", "df", "link"))
         stats["cache"] = (

@@ -59,6 +59,22 @@ def test_a_second_run_reads_every_file_from_the_cache(demo_copy, tmp_path, diges
     again = run(demo_copy, out, options=ONE_WORKER)
     assert (again.stats["ingested"], again.stats["tagged"], again.stats["linked"]) == (0, 0, 0)
     assert "7 of 7 files read" in again.stats["cache"]
+    assert "outputs" not in again.stats  # outputs were missing: written again
+    assert digests(out) == written
+
+
+def test_up_to_date_outputs_are_not_rewritten_and_damaged_ones_are(demo_copy, tmp_path, digests):
+    out = tmp_path / "out"
+    first = run(demo_copy, out, options=ONE_WORKER)
+    stamps = {p: p.stat().st_mtime_ns for p in first.written}
+    again = run(demo_copy, out, options=ONE_WORKER)
+    assert "up to date" in again.stats["outputs"]
+    assert sorted(again.written) == sorted(first.written)
+    assert {p: p.stat().st_mtime_ns for p in again.written} == stamps
+    written = digests(out)
+    (out / "summary.md").write_text("edited by hand\n", encoding="utf-8")
+    third = run(demo_copy, out, options=ONE_WORKER)
+    assert "outputs" not in third.stats
     assert digests(out) == written
 
 

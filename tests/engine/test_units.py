@@ -64,11 +64,16 @@ def test_worker_processes_keep_order_and_bound_what_is_in_flight():
             pulled.append(i)
             yield [i]
 
-    results = pool.map(_scale, 5, source())
-    first = next(results)
-    assert first == [0]
-    assert len(pulled) <= 2 * pool.workers + 1  # batches are not all read ahead: memory stays bounded
-    assert [r[0] for r in results] == [5 * i for i in range(1, 30)]
+    try:
+        results = pool.map(_scale, 5, source())
+        first = next(results)
+        assert first == [0]
+        assert len(pulled) <= 2 * pool.workers + 1  # batches are not all read ahead: memory stays bounded
+        assert [r[0] for r in results] == [5 * i for i in range(1, 30)]
+        # the same workers, a new shared value (sent by file, not inherited)
+        assert list(pool.map(_scale, 7, [[1], [2], [3]])) == [[7], [14], [21]]
+    finally:
+        pool.close()
 
 
 @linux_only
