@@ -152,3 +152,20 @@ def test_bad_input_is_one_line_without_traceback(tmp_path):
     assert result.exit_code == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "missing.yaml" in lines[0] and "Traceback" not in result.stderr
+
+
+def test_a_link_out_of_the_corpus_folder_is_skipped_not_followed(tmp_path):
+    outside = tmp_path / "private.txt"
+    outside.write_text("北京市的私人笔记。", encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "in.txt").write_text("上海市发展集成电路。", encoding="utf-8")
+    (corpus / "alias.txt").symlink_to("in.txt")
+    (corpus / "leak.txt").symlink_to(outside)
+    result = runner.invoke(app, ["tag", str(corpus)])
+    assert result.exit_code == 3
+    assert (
+        f"skipped: {corpus / 'leak.txt'}: symbolic link to a file outside the corpus folder" in result.stderr
+    )
+    docs = {json.loads(line)["doc"] for line in result.stdout.splitlines()}
+    assert docs == {str(corpus / "in.txt"), str(corpus / "alias.txt")}

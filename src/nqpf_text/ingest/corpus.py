@@ -503,8 +503,21 @@ def plan_corpus(
                 (order, Skipped(name, f"unsupported file type ({rel.suffix or 'no extension'})"))
             )
             continue
+        if _leaves_root(root, rel):
+            plan.skipped.append((order, Skipped(name, "symbolic link to a file outside the corpus folder")))
+            continue
         plan.tasks.append(FileTask(order, root / rel, name, _readable_name(rel.as_posix())))
     return plan
+
+
+def _leaves_root(root: Path, rel: Path) -> bool:
+    """Does a link (or a link in its path) lead out of the corpus folder? Such files are not read."""
+    try:
+        target = (root / rel).resolve()
+    except (OSError, RuntimeError):  # a link loop: reading it will say so
+        return False
+    base = root.resolve()
+    return target != base and base not in target.parents
 
 
 def _readable_name(name: str) -> str:
