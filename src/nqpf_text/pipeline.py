@@ -340,6 +340,112 @@ def _structure_frames(documents: Sequence[Document]) -> tuple[pd.DataFrame, pd.D
     )
 
 
+@dataclass
+class _Structure:
+    """One file's paragraphs, sentences and footnotes: offsets as integer arrays, texts cut from the
+    documents' texts only when the tables are made (a few dozen bytes per sentence until then)."""
+
+    counts: list[tuple[str, int, int]]  # per document: name, paragraphs, sentences
+    paragraphs: Any  # (n, 5) int64: paragraph, start, end, raw_start, raw_end
+    sentences: Any  # (n, 6) int64: sentence, paragraph, start, end, raw_start, raw_end
+    footnotes: list[tuple[Any, ...]]
+
+    @classmethod
+    def of(cls, docs: Sequence[Document]) -> _Structure:
+        import numpy as np
+
+        counts, paragraphs, sentences, footnotes = [], [], [], []
+        for d in docs:
+            counts.append((d.doc, len(d.paragraphs), len(d.sentences)))
+            paragraphs.append(_spans(d, [(p.index, p.start, p.end) for p in d.paragraphs], 3))
+            sentences.append(_spans(d, [(s.index, s.paragraph, s.start, s.end) for s in d.sentences], 4))
+            footnotes += [
+                (d.doc, i, f.marker, f.start, f.raw_start, f.raw_end, f.text)
+                for i, f in enumerate(d.footnotes)
+            ]
+        empty = np.zeros((0, 5), np.int64), np.zeros((0, 6), np.int64)
+        return cls(
+            counts,
+            np.concatenate(paragraphs) if paragraphs else empty[0],
+            np.concatenate(sentences) if sentences else empty[1],
+            footnotes,
+        )
+
+    def sentence_items(self, texts: dict[str, str]) -> Iterator[tuple[str, list[tuple[int, int, str]]]]:
+        """Each document with its sentences as (index, start, text)."""
+        i = 0
+        for doc, _, n in self.counts:
+            text = texts[doc]
+            yield (
+                doc,
+                [(int(k), int(s), text[s:e]) for k, _, s, e, _, _ in self.sentences[i : i + n].tolist()],
+            )
+            i += n
+
+
+def _spans(d: Document, rows: list[tuple[int, ...]], width: int) -> Any:
+    """Integer rows with the raw span of their last two columns (start, end) appended."""
+    import numpy as np
+
+    if not rows:
+        return np.zeros((0, width + 2), np.int64)
+    arr = np.asarray(rows, dtype=np.int64)
+    starts, ends = arr[:, width - 2], arr[:, width - 1]
+    if (ends > starts).all():
+        raw_start, raw_end = d.mapped.raw_spans(starts, ends)
+    else:
+        raw_start, raw_end = np.asarray(
+            [d.raw_span(int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
+        ).T
+    return np.column_stack([arr, raw_start, raw_end]).astype(np.int64)
+
+
+def _structure_tables(
+    parts: Sequence[tuple[dict[str, str], _Structure]], flags: Sequence[bool]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The paragraphs, sentences and footnotes tables of many files (texts cut here)."""
+    import numpy as np
+
+    p_doc: list[str] = []
+    p_text: list[str] = []
+    s_doc: list[str] = []
+    s_text: list[str] = []
+    footnotes: list[tuple[Any, ...]] = []
+    for texts, st in parts:
+        i = j = 0
+        for doc, n_para, n_sent in st.counts:
+            text = texts[doc]
+            p_doc += [doc] * n_para
+            p_text += [text[a:b] for a, b in st.paragraphs[i : i + n_para, 1:3].tolist()]
+            s_doc += [doc] * n_sent
+            s_text += [text[a:b] for a, b in st.sentences[j : j + n_sent, 2:4].tolist()]
+            i += n_para
+            j += n_sent
+        footnotes += st.footnotes
+    if p_doc:
+        arr = np.concatenate([st.paragraphs for _, st in parts])
+        paragraphs = pd.DataFrame({"doc": p_doc, **_int_columns(arr, _PARAGRAPH_COLS[1:6]), "text": p_text})
+    else:
+        paragraphs = pd.DataFrame([], columns=_PARAGRAPH_COLS)
+    if s_doc:
+        arr = np.concatenate([st.sentences for _, st in parts])
+        sentences = pd.DataFrame(
+            {
+                "doc": s_doc,
+                **_int_columns(arr, _SENTENCE_COLS[1:7]),
+                "text": s_text,
+                "boilerplate": np.asarray(flags, dtype=bool),
+            }
+        )
+    else:
+        sentences = pd.DataFrame([], columns=_SENTENCE_COLS)
+    return paragraphs, sentences, pd.DataFrame(footnotes, columns=_FOOTNOTE_COLS)
+
+
+def _int_columns(arr: Any, names: Sequence[str]) -> dict[str, Any]:
+    return {name: arr[:, k].copy() for k, name in enumerate(names)}
+
+
 def _small_frames(skipped: Sequence[Skipped], issues: Sequence[Issue]) -> tuple[pd.DataFrame, pd.DataFrame]:
     return (
         pd.DataFrame([(s.file, s.reason) for s in skipped], columns=["file", "reason"]),
@@ -411,7 +517,7 @@ class _IngestPart:
     """One file's ingestion, as rows: what the cache keeps and the tables are made of."""
 
     documents: list[dict[str, Any]]
-    rows: _Rows
+    structure: _Structure
     keys: list[bytes | None]  # per sentence: digest of its boilerplate key, None when too short
     issues: list[Issue]
     skipped: Skipped | None
@@ -545,14 +651,17 @@ def _work_file(spec: _FileSpec, job: _FileJob) -> _FileWork:
     if job.docs is None:
         outcome = read_task(job.task, spec.context)
         docs = outcome.documents
-        rows = _Rows()
         keys: list[bytes | None] = []
         for d in docs:
             segment_document(d)
-            rows.add(d)
             keys += _sentence_keys(d)
         part = _IngestPart(
-            [_document_row(d) for d in docs], rows, keys, outcome.issues, outcome.skipped, outcome.matched
+            [_document_row(d) for d in docs],
+            _Structure.of(docs),
+            keys,
+            outcome.issues,
+            outcome.skipped,
+            outcome.matched,
         )
         work.ingest = pack(part) if job.pack else part
         if job.pack:
@@ -867,8 +976,8 @@ class _Collector:
         size = _job_size
         input_bytes = sum(size(j) for j in jobs)
         executor = self._executor(input_bytes)
-        if executor.inherits:
-            _worker_tools(self.spec)  # built once here, inherited by every forked worker
+        if executor.inherits and self.framework is not None:
+            import sklearn.feature_extraction.text  # noqa: F401  (imported once here: forked workers inherit it)
         done = 0
         for results in executor.map(_files_batch, self.spec, _batches(jobs, size, self.options)):
             for work in results:
@@ -922,16 +1031,20 @@ class _Collector:
         for f in self.files:
             if f.links is not None:
                 continue
-            texts = {row["doc"]: row["text"] for row in f.ingest.documents} if f.ingest else {}
+            part = f.ingest
+            groups = []
+            if part is not None and part.skipped is None:
+                texts = {row["doc"]: row["text"] for row in part.documents}
+                groups = list(part.structure.sentence_items(texts))
             items: list[tuple[str, int, int, str]] = []
             size = 0
-            for doc, rows in _sentence_groups(f):
-                if not rows:
+            for doc, found in groups:
+                if not found:
                     items.append((doc, -1, 0, texts[doc]))
                     size += len(texts[doc])
-                for r in rows:
-                    items.append((doc, r[1], r[3], r[7]))
-                    size += len(r[7])
+                for index, start, text in found:
+                    items.append((doc, index, start, text))
+                    size += len(text)
                     if size >= chunk:
                         yield _LinkJob(f.task.order, False, tuple(items))
                         items, size = [], 0
@@ -975,7 +1088,7 @@ class _Collector:
     def _assemble(self) -> Collected:
         events: list[tuple[int, Any]] = list(self.plan.skipped)
         doc_rows: list[dict[str, Any]] = []
-        rows = _Rows()
+        parts: list[tuple[dict[str, str], _Structure]] = []
         flags: list[bool] = []
         issues: list[Issue] = []
         for f in self.files:
@@ -993,23 +1106,20 @@ class _Collector:
                 skipped.append(part.skipped)
                 continue
             doc_rows += part.documents
-            rows.paragraphs += part.rows.paragraphs
-            rows.sentences += part.rows.sentences
-            rows.footnotes += part.rows.footnotes
+            parts.append(({row["doc"]: row["text"] for row in part.documents}, part.structure))
             flags += event.flags
             issues += part.issues
         issues += self.plan.manifest_issues()
-        sentences = pd.DataFrame(rows.sentences, columns=_SENTENCE_COLS)
-        rows.sentences = []
-        sentences["boilerplate"] = pd.Series(flags, dtype=bool)
+        paragraphs, sentences, footnotes = _structure_tables(parts, flags)
+        del parts
         flagged = _flagged_pairs(sentences)
         files = [f for f in self.files if f.ingest is not None and f.ingest.skipped is None]
         skipped_frame, issues_frame = _small_frames(skipped, issues)
         tables = CorpusTables(
             documents=_documents_from_rows(doc_rows),
-            paragraphs=pd.DataFrame(rows.paragraphs, columns=_PARAGRAPH_COLS),
+            paragraphs=paragraphs,
             sentences=sentences,
-            footnotes=pd.DataFrame(rows.footnotes, columns=_FOOTNOTE_COLS),
+            footnotes=footnotes,
             mentions=_mentions(files, flagged) if self.lexicons is not None else _empty_mentions(),
             links=_links(files, flagged) if self.framework is not None else link_frame([]),
             skipped=skipped_frame,
@@ -1040,28 +1150,10 @@ def _doc_groups(f: _FileState) -> Iterator[tuple[str, list[bytes | None]]]:
     part = f.ingest
     if part is None or part.skipped is not None:
         return
-    sentences, keys = part.rows.sentences, part.keys
     i = 0
-    for row in part.documents:
-        j = i
-        while j < len(sentences) and sentences[j][0] == row["doc"]:
-            j += 1
-        yield row["doc"], keys[i:j]
-        i = j
-
-
-def _sentence_groups(f: _FileState) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
-    part = f.ingest
-    if part is None or part.skipped is not None:
-        return
-    sentences = part.rows.sentences
-    i = 0
-    for row in part.documents:
-        j = i
-        while j < len(sentences) and sentences[j][0] == row["doc"]:
-            j += 1
-        yield row["doc"], sentences[i:j]
-        i = j
+    for doc, _, n in part.structure.counts:
+        yield doc, part.keys[i : i + n]
+        i += n
 
 
 def _flagged_pairs(sentences: pd.DataFrame) -> set[tuple[str, int]]:
