@@ -283,6 +283,7 @@ class DaskExecutor:
                 host="127.0.0.1",
                 dashboard_address=None,
                 silence_logs=logging.ERROR,
+                death_timeout=20,  # workers of a killed run give up on its scheduler and exit
             )
             self._client = Client(self._cluster, set_as_default=False)
         found = len(self._client.scheduler_info().get("workers", {}))

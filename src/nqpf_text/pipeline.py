@@ -603,8 +603,9 @@ def _intern_text(frame: pd.DataFrame) -> pd.DataFrame:
 def _file_df(analyzer: Callable[[str], list[str]], docs: Sequence[Document]) -> tuple[int, dict[str, int]]:
     """Documents counted and, per token, how many of them hold it (the IDF's share of this file).
 
-    Sentences are cut one by one: ``(T)`` holds the same tokens as the whole text, since a sentence
-    ends only at characters the segmenter splits at anyway, and the tokenizer's cache stays small.
+    Sentences are cut one by one: together they give the tokens of the whole text (a sentence ends
+    only at punctuation or a line break, where the segmenter splits anyway; the engine tests check
+    the result against fitting on whole texts), and the tokenizer's cache holds sentences, not books.
     """
     counts: Counter[str] = Counter()
     n = 0
@@ -1230,6 +1231,16 @@ def collect_tables(
         collector.close()
 
 
+def _peak_rss_mb() -> float | None:
+    """This process's peak resident memory so far, in MB (None where the platform cannot say)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
 def _run_key(collected: Collected, meta: dict[str, Any], panel: str | Path | None) -> str:
     import json
 
@@ -1335,12 +1346,13 @@ def run(
     )
     tables = collected.tables
     seconds = {"collect": time.perf_counter() - started}
+    peak = {"collect": _peak_rss_mb()}
     meta = {
         "lexicons": {lex.name: lex.version for lex in loaded},
         "framework": framework,
         "corpus": "demo" if corpus is None else str(corpus),
     }
-    stats = dict(collected.stats, seconds=seconds)
+    stats = dict(collected.stats, seconds=seconds, peak_rss_mb=peak)
     outputs = _Outputs(out_path, _run_key(collected, meta, panel)) if store is not None else None
     written = outputs.current() if outputs is not None else None
     if written is not None:
@@ -1353,6 +1365,7 @@ def run(
         seconds["reports"] = time.perf_counter() - started - sum(seconds.values())
         if outputs is not None:
             outputs.record(written)
+    peak["end"] = _peak_rss_mb()
     if store is not None:
         store.prune(("ingest", "docs", "tag", "df", "link"))
         stats["cache"] = (
