@@ -510,6 +510,7 @@ class _FileJob:
     tag: bool = False
     df: bool = False
     pack: bool = False  # return packed results for the cache
+    cached: bool = False  # ``docs`` are in the cache, read just before the job is sent
 
 
 @dataclass
@@ -872,6 +873,7 @@ class _Collector:
         self.progress = progress
         self.keys = _keys(plan, lexicons, framework, backend)
         self.files = [_file_state(self.keys, task) for task in plan.tasks]
+        self.files_by_order = {f.task.order: f for f in self.files}
         self.corpus_key = digest(self.keys.df, *(f.key for f in self.files))
         self.spec = _FileSpec(
             digest("spec", self.keys.tag, self.keys.df, backend),
@@ -958,15 +960,27 @@ class _Collector:
             want_df = need_df and f.df is None
             if f.ingest is not None and not (want_tag or want_df):
                 continue
-            docs = None
             if f.ingest is not None and self.cache is not None:
-                docs = self.cache.get_packed("docs", f.key)
-            if docs is None:  # ingest (again, if its documents are gone): every later stage follows
-                f.ingest = None
-                jobs.append(_FileJob(len(jobs), f.task, None, tagging, need_df, pack))
+                jobs.append(_FileJob(len(jobs), f.task, None, want_tag, want_df, pack, cached=True))
             else:
-                jobs.append(_FileJob(len(jobs), f.task, docs, want_tag, want_df, pack))
+                jobs.append(_FileJob(len(jobs), f.task, None, tagging, need_df, pack))
         return jobs
+
+    def _ready(self, jobs: Iterable[_FileJob], need_df: bool) -> Iterator[_FileJob]:
+        """Jobs with their cached documents read in (one batch at a time, not the corpus at once)."""
+        from dataclasses import replace
+
+        for job in jobs:
+            if not job.cached:
+                yield job
+                continue
+            assert self.cache is not None
+            f_key = self.files_by_order[job.task.order].key
+            docs = self.cache.get_packed("docs", f_key)
+            if docs is None:  # the documents are gone: ingest again, and every later stage with it
+                yield replace(job, cached=False, tag=self.lexicons is not None, df=need_df)
+            else:
+                yield replace(job, docs=docs, cached=False)
 
     def _pass_one(self, need_df: bool) -> None:
         jobs = self._jobs(need_df)
@@ -980,7 +994,8 @@ class _Collector:
         if executor.inherits and self.framework is not None:
             import sklearn.feature_extraction.text  # noqa: F401  (imported once here: forked workers inherit it)
         done = 0
-        for results in executor.map(_files_batch, self.spec, _batches(jobs, size, self.options)):
+        batches = (list(self._ready(b, need_df)) for b in _batches(jobs, size, self.options))
+        for results in executor.map(_files_batch, self.spec, batches):
             for work in results:
                 f = by_order[jobs[work.order].task.order]
                 self._take(f, work)
@@ -1138,8 +1153,6 @@ class _Collector:
 
 
 def _job_size(job: _FileJob) -> int:
-    if job.docs is not None:
-        return len(job.docs)
     try:
         return job.task.path.stat().st_size
     except OSError:

@@ -136,3 +136,14 @@ def test_a_missing_stage_entry_is_redone_alone(demo_copy, tmp_path, kind):
     redone = {"tag": "tagged", "link": "linked"}[kind]
     assert second.stats["ingested"] == 0 and second.stats[redone] == second.stats["files"]
     _same(first, second)
+
+
+def test_retagging_without_the_cached_documents_ingests_again(demo_copy, tmp_path):
+    root = tmp_path / "cache"
+    first, _ = _collect(demo_copy, root)
+    for kind in ("tag", "docs"):
+        for path in _entries(root, kind):
+            path.unlink()
+    second, _ = _collect(demo_copy, root)
+    assert second.stats["ingested"] == second.stats["tagged"] == second.stats["files"]
+    _same(first, second)
