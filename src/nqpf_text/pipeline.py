@@ -1388,3 +1388,38 @@ def run(
     return RunSummary(
         out_path, collected.documents, collected.skipped, collected.issues, written, tables, stats
     )
+
+
+def write_report(
+    kind: str,
+    corpus: str | Path | None = None,
+    out: str | Path | None = None,
+    *,
+    framework: str = "hqe21",
+    lexicons: Sequence[str] = (),
+    manifest: str | Path | None = None,
+    panel: str | Path | None = None,
+    options: EngineOptions | None = None,
+    progress: Progress = _noop,
+) -> list[Path]:
+    """One report (``coverage``, ``regions``, ``indicators`` or ``beside``) without the store or the rest."""
+    from .lexicon import load_lexicons
+    from .link import Framework
+    from .report import REPORT_KINDS, write_reports
+    from .report import build_tables as report_tables
+
+    if kind not in REPORT_KINDS:
+        from .errors import InputError
+
+        raise InputError("KIND", f"unknown report {kind!r}; choose one of {', '.join(REPORT_KINDS)}")
+    collected = collect_tables(
+        corpus,
+        manifest=manifest,
+        lexicons=load_lexicons(lexicons),
+        framework=Framework.load(framework),
+        options=options,
+        progress=progress,
+    )
+    tables = collected.tables
+    report = report_tables(tables, panel=Path(panel) if panel is not None else None)
+    return write_reports(report, Path(out) if out is not None else Path("reports"), ct=tables, kind=kind)

@@ -21,7 +21,7 @@ def invoke(*args: str):  # type: ignore[no-untyped-def]
 
 
 COMMANDS = [
-    [], ["run"], ["ingest"], ["tag"], ["link"], ["kwic"], ["lexicon"], ["lexicon", "check"], ["lexicon", "stats"],
+    [], ["run"], ["ingest"], ["tag"], ["link"], ["kwic"], ["report"], ["lexicon"], ["lexicon", "check"], ["lexicon", "stats"],
     ["eval"], ["eval", "tag"], ["eval", "link"], ["score"], ["score", "entropy-topsis"], ["score", "dagum"],
 ]  # fmt: skip
 
@@ -169,3 +169,23 @@ def test_a_link_out_of_the_corpus_folder_is_skipped_not_followed(tmp_path):
     )
     docs = {json.loads(line)["doc"] for line in result.stdout.splitlines()}
     assert docs == {str(corpus / "in.txt"), str(corpus / "alias.txt")}
+
+
+@pytest.mark.parametrize("kind", ["coverage", "regions", "indicators"])
+def test_report_kind_writes_only_that_report(tmp_path, kind):
+    result = invoke("report", kind, "--out", str(tmp_path))
+    assert result.exit_code == 0
+    assert (tmp_path / f"report_{kind}.html").is_file() and (tmp_path / f"summary_{kind}.md").is_file()
+    assert not (tmp_path / "report.html").exists() and not (tmp_path / "nqpf.duckdb").exists()
+    tables = {p.name for p in (tmp_path / "tables").glob("*.csv")}
+    expected = {
+        "coverage": "keyword_coverage.csv",
+        "regions": "region_year_panel.csv",
+        "indicators": "indicator_links.csv",
+    }
+    assert expected[kind] in tables
+
+
+def test_report_kind_must_be_known(tmp_path):
+    result = runner.invoke(app, ["report", "bogus", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "unknown report 'bogus'" in result.stderr

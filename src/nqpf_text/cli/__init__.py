@@ -23,7 +23,7 @@ def _root(
 
 
 def _register() -> None:
-    from . import corpus, lexicon, score, text  # noqa: F401  (each module adds its commands to ``app``)
+    from . import corpus, lexicon, report, score, text  # noqa: F401  (each module adds its commands to ``app``)
 
 
 _register()
