@@ -226,11 +226,6 @@ def test_duplicate_files_under_two_names_are_both_kept_with_the_same_hash(
     assert first["sha256"] == copy["sha256"] and first["text"] == copy["text"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ingest/corpus.py: a file name that is not UTF-8 (GBK names from a Windows zip) reaches the "
-    "store with surrogate escapes and DuckDB aborts the whole write; remove this marker once fixed",
-)
 def test_file_name_in_gbk_bytes_does_not_stop_the_corpus(nqpf, make_corpus, read_store, good_docs, tmp_path):
     corpus = make_corpus()
     with open(os.path.join(os.fsencode(corpus), "政策.txt".encode("gbk")), "wb") as fh:
