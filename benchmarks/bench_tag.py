@@ -45,7 +45,10 @@ def main() -> None:
 
     rows = [
         ("jieba.lcut (baseline)", best_of(args.repeat, lambda: [jieba.lcut(t) for t in texts])),
-        (f"tagger.match ({tagger._segmenter.backend_} boundaries)", best_of(args.repeat, lambda: [tagger.match(t) for t in texts])),
+        (
+            f"tagger.match ({tagger._segmenter.backend_} boundaries)",
+            best_of(args.repeat, lambda: [tagger.match(t) for t in texts]),
+        ),
         ("term matching alone", best_of(args.repeat, lambda: [index.find(t) for t in texts])),
     ]
     base = rows[0][1]

@@ -44,7 +44,9 @@ def digest(*parts: str | bytes) -> str:
     """Hex digest of a sequence of parts (length-prefixed, so parts cannot run into each other)."""
     h = hashlib.sha256()
     for part in parts:
-        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part  # file paths keep their bytes
+        data = (
+            part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
+        )  # file paths keep their bytes
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
     return h.hexdigest()

@@ -41,7 +41,16 @@ MUNICIPALITIES = {"11", "12", "31", "50"}  # always their provincial code, no ci
 NOT_PREFECTURES = {"133100"}  # 雄安新区: a statistical code for a new area, a zone in our lexicon
 NOT_PROVINCES = {"99"}  # 99xxxx: 海域 and similar non-GB/T 2260 rows
 
-TOP_KEYS = {"auto_boundary", "lexicon", "version", "category", "description", "exclude", "org_suffixes", "entries"}
+TOP_KEYS = {
+    "auto_boundary",
+    "lexicon",
+    "version",
+    "category",
+    "description",
+    "exclude",
+    "org_suffixes",
+    "entries",
+}
 ENTRY_KEYS = {
     "id", "name", "level", "parent", "group", "terms", "patterns", "boundary", "context",
     "expands", "priority", "multi", "notes",

@@ -42,7 +42,9 @@ def guarded(func: Callable[[], T]) -> T:
     except Exception as exc:  # a bug of ours: still one line, the traceback on request
         if DEBUG["on"]:
             traceback.print_exc()
-        raise fail(f"internal error {type(exc).__name__}: {exc} (run with --debug for the traceback)", 1) from None
+        raise fail(
+            f"internal error {type(exc).__name__}: {exc} (run with --debug for the traceback)", 1
+        ) from None
 
 
 def echo_json(data: Any) -> None:
