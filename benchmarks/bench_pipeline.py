@@ -252,7 +252,6 @@ def main() -> None:
     parser.add_argument("--sample-mb", type=float, default=4.0, help="text measured stage by stage")
     parser.add_argument("--baseline-mb", type=float, default=0.5, help="text for the (slow) peer baseline")
     parser.add_argument("--skip-single", action="store_true", help="no 1-worker run (saves time at 100 MB)")
-    parser.add_argument("--skip-stages", action="store_true", help="no one-core stage rates")
     args = parser.parse_args()
 
     shared = Path(args.shared)
@@ -268,7 +267,7 @@ def main() -> None:
             corpus = Path(tmp) / "corpus"
             files, nbytes = build_corpus(corpus, size, pool)
             print(f"\n== {size:g} MB: {files} files, {nbytes:,} bytes", flush=True)
-            if not rates and not args.skip_stages and (size >= args.sample_mb or size == sizes[-1]):
+            if not rates and (size >= args.sample_mb or size == sizes[-1]):
                 rates = stage_rates(corpus, args.sample_mb, args.baseline_mb)
                 print_rates(rates)
             lexicon = Path(tmp) / "watch.yaml"
@@ -298,7 +297,7 @@ def print_rates(rates: dict[str, float]) -> None:
 
 
 def print_runs(rows: list[dict[str, Any]], workers: int, rates: dict[str, float]) -> None:
-    jieba_rate = rates.get("jieba.lcut", float("nan"))
+    jieba_rate = rates["jieba.lcut"]
     print(
         f"\n{'MB':>4} {'chars':>11} {'1w s':>7} {'1w chars/s':>10} {'×jieba':>6} {'text ×jieba':>11} "
         f"{f'{workers}w s':>7} {'speed-up':>8} {'again s':>7} {'×faster':>7} {'re-tag s':>8} "
