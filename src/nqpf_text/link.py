@@ -546,34 +546,129 @@ def _outermost(hits: list[Hit[Any]]) -> list[Hit[Any]]:
     return sorted(kept, key=lambda h: (h.start, h.end))
 
 
+def _caseless(char: str) -> bool:
+    """A character that no case-insensitive match can stand in for (CJK, digits, punctuation)."""
+    return char.lower() == char == char.upper() and char.casefold() == char
+
+
+def _required(items: Sequence[tuple[Any, Any]]) -> frozenset[str] | None:
+    """The most selective set of strings one of which every match of the parsed sequence contains."""
+    from re import _constants as c
+
+    best: frozenset[str] | None = None
+
+    def consider(found: frozenset[str] | None) -> None:
+        nonlocal best
+        if found and (best is None or min(map(len, found)) > min(map(len, best))):
+            best = found
+
+    run: list[str] = []
+    for op, av in items:
+        if op is c.LITERAL and _caseless(chr(av)):
+            run.append(chr(av))
+            continue
+        if run:
+            consider(frozenset(["".join(run)]))
+            run = []
+        if op is c.SUBPATTERN:
+            consider(_required(list(av[-1])))
+        elif op is c.ATOMIC_GROUP:
+            consider(_required(list(av)))
+        elif op is c.BRANCH:
+            branches = [_required(list(b)) for b in av[1]]
+            if all(branches):
+                consider(frozenset().union(*branches))  # type: ignore[arg-type]
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            consider(_required(list(av[2])))
+        # anything else (classes, anchors, lookarounds, back-references) names no string
+    if run:
+        consider(frozenset(["".join(run)]))
+    return best
+
+
+def required_literals(pattern: str) -> tuple[str, ...] | None:
+    """Strings one of which every match of ``pattern`` contains, or None when that cannot be shown.
+
+    Read with the standard library's regex parser; syntax only the ``regex`` module knows either
+    fails to parse there or (fuzzy ``{e<=1}``) is refused up front, so the answer is never wrong.
+    """
+    from re import _parser
+
+    if re.search(r"\{[A-Za-z]", pattern):
+        return None
+    try:
+        parsed = _parser.parse(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return None
+    found = _required(list(parsed))
+    return tuple(sorted(found)) if found else None
+
+
+class _Patterns:
+    """Regexes run only on statements holding one of their required literals (an exact prefilter, as
+    in RE2's: most statements contain none, and one Aho-Corasick pass replaces dozens of regex scans)."""
+
+    def __init__(self, items: Sequence[tuple[regex.Pattern[str], Any]]) -> None:
+        self._items = list(items)
+        self._always: list[int] = []
+        anchors: list[tuple[str, int]] = []
+        for i, (rx, _) in enumerate(self._items):
+            literals = required_literals(rx.pattern)
+            if literals is None:
+                self._always.append(i)
+            else:
+                anchors += [(literal, i) for literal in literals]
+        self._anchors: TermIndex[int] = TermIndex(anchors)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def candidates(self, folded: str) -> list[tuple[regex.Pattern[str], Any]]:
+        """The regexes that may match ``folded``, in their original order."""
+        if not self._items:
+            return []
+        chosen = set(self._always)
+        for hit in self._anchors.iter_all(folded):
+            chosen.update(hit.payloads)
+        return [self._items[i] for i in sorted(chosen)]
+
+
 class _CueMatcher:
     """All cues of a framework at once; a hit nested inside a longer one (or an exclusion) is dropped.
 
     Only nesting removes a hit: two cues that merely cross (加大研发|研发投入) both count, so a weak
-    pattern can never hide a strong term that shares a few characters with it.
+    pattern can never hide a strong term that shares a few characters with it. Every method takes the
+    statement already folded with :func:`_fold`.
     """
 
     def __init__(self, framework: Framework) -> None:
         terms: list[tuple[str, tuple[str, Cue | None]]] = []
-        self._patterns: list[tuple[regex.Pattern[str], Cue]] = []
+        patterns: list[tuple[regex.Pattern[str], Cue]] = []
         self._anti_terms: list[tuple[str, Cue]] = []
-        self._anti_patterns: list[tuple[regex.Pattern[str], Cue]] = []
+        anti_patterns: list[tuple[regex.Pattern[str], Cue]] = []
         for leaf in framework.indicators:
             for cue in leaf.cues:
                 if cue.term is not None:
                     terms.append((_fold(cue.term), ("cue", cue)))
                 else:
-                    self._patterns.append((regex.compile(cue.pattern or "", regex.IGNORECASE), cue))
+                    patterns.append((regex.compile(cue.pattern or "", regex.IGNORECASE), cue))
             for cue in leaf.anti:
                 if cue.term is not None:
                     self._anti_terms.append((_fold(cue.term), cue))
                 else:
-                    self._anti_patterns.append((regex.compile(cue.pattern or "", regex.IGNORECASE), cue))
+                    anti_patterns.append((regex.compile(cue.pattern or "", regex.IGNORECASE), cue))
         terms.extend((_fold(x), ("exclude", None)) for x in framework.exclude)
-        self._veto = [
-            (regex.compile(regex.escape(c.term) if c.term else c.pattern or "", regex.IGNORECASE), c.weight)
-            for c in framework.veto
-        ]
+        self._patterns = _Patterns(patterns)
+        self._anti_patterns = _Patterns(anti_patterns)
+        self._veto = _Patterns(
+            [
+                (
+                    regex.compile(regex.escape(c.term) if c.term else c.pattern or "", regex.IGNORECASE),
+                    c.weight,
+                )
+                for c in framework.veto
+            ]
+        )
         self._index: TermIndex[tuple[str, Cue | None]] = TermIndex(terms)
 
     @staticmethod
@@ -583,26 +678,26 @@ class _CueMatcher:
             return False
         return not (_ASCII_WORD.match(text[end - 1]) and end < len(text) and _ASCII_WORD.match(text[end]))
 
-    def vetoes(self, text: str) -> list[tuple[int, int, float]]:
+    def vetoes(self, folded: str) -> list[tuple[int, int, float]]:
         """Spans of veto matches (honours, certifications); cues inside them are damped."""
-        folded = _fold(text)
         return [
             (m.start(), m.end(), w)
-            for rx, w in self._veto
+            for rx, w in self._veto.candidates(folded)
             for m in _timed_finditer(rx, folded)
             if m.end() > m.start()
         ]
 
-    def find(self, text: str) -> list[_Found]:
-        folded = _fold(text)
+    def find(self, folded: str) -> list[_Found]:
         by_span: dict[tuple[int, int], list[tuple[str, Cue | None]]] = defaultdict(list)
         for hit in self._index.iter_all(folded):
             if self._ascii_ok(folded, hit.start, hit.end):
                 by_span[(hit.start, hit.end)].extend(hit.payloads)
-        for rx, cue in self._patterns:
+        for rx, cue in self._patterns.candidates(folded):
             for m in _timed_finditer(rx, folded):
                 if m.end() > m.start() and self._ascii_ok(folded, m.start(), m.end()):
                     by_span[(m.start(), m.end())].append(("cue", cue))
+        if not by_span:
+            return []
         hits = [Hit(s, e, folded[s:e], tuple(p)) for (s, e), p in by_span.items()]
         found = []
         for hit in _outermost(hits):
@@ -613,10 +708,13 @@ class _CueMatcher:
                     found.append(_Found(hit.start, hit.end, cue))
         return found
 
-    def anti(self, text: str) -> list[Cue]:
-        folded = _fold(text)
+    def anti(self, folded: str) -> list[Cue]:
         out = [cue for term, cue in self._anti_terms if term in folded]
-        out.extend(cue for rx, cue in self._anti_patterns if any(True for _ in _timed_finditer(rx, folded)))
+        out.extend(
+            cue
+            for rx, cue in self._anti_patterns.candidates(folded)
+            if any(True for _ in _timed_finditer(rx, folded))
+        )
         return out
 
 
@@ -668,7 +766,8 @@ class _Scored:
     cue: np.ndarray
     sim: np.ndarray
     found: list[_Found]
-    shared: list[list[tuple[str, float]]]  # per indicator: (token, contribution), best first
+    cols: np.ndarray  # the statement's TF-IDF row: vocabulary columns and weights
+    vals: np.ndarray
 
 
 class IndicatorLinker:
@@ -752,64 +851,94 @@ class IndicatorLinker:
     # -- scoring -------------------------------------------------------------------------------------
 
     def _cue_strength(self, text: str) -> tuple[np.ndarray, list[_Found]]:
-        fw = self.framework_
-        index = {iid: i for i, iid in enumerate(fw.ids)}
-        found = self.matcher_.find(text)
-        vetoes = self.matcher_.vetoes(text)
-        miss = np.ones(len(index))
-        seen: set[tuple[str, str]] = set()
-        for f in found:
-            key = (f.cue.indicator, _fold(text[f.start : f.end]))
-            if key in seen:
-                continue  # the same cue twice is one piece of evidence
-            seen.add(key)
-            weight = f.cue.weight
-            for vs, ve, vw in vetoes:
-                if vs <= f.start and f.end <= ve:
-                    weight *= 1.0 - vw
-            miss[index[f.cue.indicator]] *= 1.0 - weight
-        strength = 1.0 - miss
-        for cue in self.matcher_.anti(text):
+        index = self._positions()
+        folded = _fold(text)
+        found = self.matcher_.find(folded)
+        strength = np.zeros(len(index))
+        if found:
+            vetoes = self.matcher_.vetoes(folded)
+            miss = np.ones(len(index))
+            seen: set[tuple[str, str]] = set()
+            for f in found:
+                key = (f.cue.indicator, folded[f.start : f.end])
+                if key in seen:
+                    continue  # the same cue twice is one piece of evidence
+                seen.add(key)
+                weight = f.cue.weight
+                for vs, ve, vw in vetoes:
+                    if vs <= f.start and f.end <= ve:
+                        weight *= 1.0 - vw
+                miss[index[f.cue.indicator]] *= 1.0 - weight
+            strength = 1.0 - miss
+        for cue in self.matcher_.anti(folded):
             strength[index[cue.indicator]] *= 1.0 - cue.weight
         return strength, found
 
-    def _score_many(self, texts: Sequence[str]) -> list[_Scored]:
+    def _positions(self) -> dict[str, int]:
+        """Indicator id → column of the score vectors (built once per framework object)."""
+        fw = self.framework_
+        cached = getattr(self, "_columns", None)
+        if cached is None or cached[0] is not fw:
+            cached = self._columns = (fw, {iid: i for i, iid in enumerate(fw.ids)})
+        return cached[1]
+
+    def _may_link(self, cue: np.ndarray) -> bool:
+        """Whether any indicator can reach the threshold with the best similarity there is (a cosine
+        lies in [0, 1]); when none can, the statement's TF-IDF is never computed."""
+        scoring = self.framework_.scoring
+        best = np.maximum(scoring.score(cue, np.zeros_like(cue)), scoring.score(cue, np.ones_like(cue)))
+        return bool((best >= self.threshold_).any())
+
+    def _score_many(self, texts: Sequence[str], *, every: bool = True) -> list[_Scored | None]:
+        """Scores of each statement; with ``every=False``, None for one that cannot link at all."""
         self._check_fitted()
-        if not texts:
-            return []
-        X = self.vectorizer_.transform(texts)
+        cues = [self._cue_strength(text) for text in texts]
+        rows = [i for i, (cue, _) in enumerate(cues) if every or self._may_link(cue)]
+        out: list[_Scored | None] = [None] * len(texts)
+        if not rows:
+            return out
+        X = self.vectorizer_.transform([texts[i] for i in rows])
         sims = (X @ self.profiles_.T).toarray()
-        out = []
-        for row, text in enumerate(texts):
-            cue, found = self._cue_strength(text)
-            sim = sims[row]
-            scores = self.framework_.scoring.score(cue, sim)
-            shared = self._shared_terms(X[row], sim)
-            out.append(_Scored(scores, cue, sim, found, shared))
+        scoring = self.framework_.scoring
+        for k, i in enumerate(rows):
+            cue, found = cues[i]
+            lo, hi = X.indptr[k], X.indptr[k + 1]
+            out[i] = _Scored(
+                scoring.score(cue, sims[k]), cue, sims[k], found, X.indices[lo:hi], X.data[lo:hi]
+            )
         return out
 
-    def _shared_terms(self, x: Any, sim: np.ndarray) -> list[list[tuple[str, float]]]:
-        """Per indicator with a similarity, the tokens contributing most to the cosine."""
-        out: list[list[tuple[str, float]]] = []
-        cols, vals = x.indices, x.data
-        for j in range(len(sim)):
-            if sim[j] <= 0 or not len(cols):
-                out.append([])
-                continue
-            prof = self.profiles_[j].toarray().ravel()[cols]
-            contrib = vals * prof
-            order = np.argsort(-contrib)
-            out.append([(str(self.vocabulary_[cols[k]]), float(contrib[k])) for k in order if contrib[k] > 0])
-        return out
+    def _profile_row(self, j: int) -> dict[int, float]:
+        """Indicator ``j``'s profile as {column: weight}, rebuilt whenever the profiles are refitted."""
+        cached = getattr(self, "_profile_rows", None)
+        if cached is None or cached[0] is not self.profiles_:
+            P = self.profiles_.tocsr()
+            rows = []
+            for r in range(P.shape[0]):
+                lo, hi = P.indptr[r], P.indptr[r + 1]
+                rows.append(dict(zip(P.indices[lo:hi].tolist(), P.data[lo:hi].tolist(), strict=True)))
+            cached = self._profile_rows = (self.profiles_, rows)
+        return cached[1][j]
+
+    def _shared_terms(self, scored: _Scored, j: int) -> list[tuple[str, float]]:
+        """The statement's tokens contributing most to its cosine with indicator ``j``, best first."""
+        cols, vals = scored.cols, scored.vals
+        if scored.sim[j] <= 0 or not len(cols):
+            return []
+        row = self._profile_row(j)
+        contrib = vals * np.fromiter((row.get(c, 0.0) for c in cols.tolist()), np.float64, len(cols))
+        order = np.argsort(-contrib)
+        return [(str(self.vocabulary_[cols[k]]), float(contrib[k])) for k in order if contrib[k] > 0]
 
     def scores(self, text: str) -> dict[str, float]:
         """Calibrated score of every indicator for one statement (no threshold, no top-k)."""
         (scored,) = self._score_many([text])
+        assert scored is not None
         return {iid: float(s) for iid, s in zip(self.framework_.ids, scored.scores, strict=True)}
 
     def features(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Cue strength and TF-IDF cosine, each (n_texts, n_indicators) — what calibration fits on."""
-        scored = self._score_many(list(texts))
+        scored = [s for s in self._score_many(list(texts)) if s is not None]
         k = len(self.framework_.ids)
         if not scored:
             return np.zeros((0, k)), np.zeros((0, k))
@@ -836,7 +965,7 @@ class IndicatorLinker:
                     spans.append((offset + f.start, offset + f.end))
             covered = "".join(evidence)
             added = 0
-            for token, _ in scored.shared[j]:
+            for token, _ in self._shared_terms(scored, j):
                 if added >= self.shared_terms:
                     break
                 pos = text.find(token)
@@ -861,9 +990,11 @@ class IndicatorLinker:
         keep_empty: bool = False,
     ) -> list[Statement]:
         """Link already-split statements; ``starts`` are their offsets in the document text."""
-        scored = self._score_many(list(texts))
+        scored = self._score_many(list(texts), every=keep_empty)
         out = []
         for i, (text, sc) in enumerate(zip(texts, scored, strict=True)):
+            if sc is None:
+                continue
             start = starts[i] if starts is not None else 0
             links = self._links(text, sc, start)
             if links or keep_empty:
