@@ -734,6 +734,7 @@ class _Tokenizer:
         self.words = tuple(dict.fromkeys(words))
         self._segmenter: Any = None
         self._cache: dict[str, list[str]] = {}
+        self._keep: dict[str, bool] = {}  # token → passes the filter (tokens repeat; regexes cost)
 
     def __call__(self, text: str) -> list[str]:
         hit = self._cache.get(text)
@@ -743,13 +744,18 @@ class _Tokenizer:
             from .segment import Segmenter
 
             self._segmenter = Segmenter(user_words=self.words, backend="auto")
-        out = [
-            t
-            for t in self._segmenter.cut(text)
-            if len(t) > 1 and _TOKEN_OK.search(t) and not _NUMERIC.match(t)
-        ]
+        keep = self._keep
+        out = []
+        for t in self._segmenter.cut(text):
+            ok = keep.get(t)
+            if ok is None:
+                ok = keep[t] = len(t) > 1 and _TOKEN_OK.search(t) is not None and _NUMERIC.match(t) is None
+            if ok:
+                out.append(t)
         if len(self._cache) >= 1 << 16:
             self._cache.clear()
+        if len(keep) >= 1 << 18:
+            keep.clear()
         self._cache[text] = out
         return out
 
@@ -884,10 +890,15 @@ class IndicatorLinker:
 
     def _may_link(self, cue: np.ndarray) -> bool:
         """Whether any indicator can reach the threshold with the best similarity there is (a cosine
-        lies in [0, 1]); when none can, the statement's TF-IDF is never computed."""
+        lies in [0, 1]); when none can, the statement's TF-IDF is never computed.
+
+        Decided on the logit scale with a little slack, so rounding can only let a statement through.
+        """
         scoring = self.framework_.scoring
-        best = np.maximum(scoring.score(cue, np.zeros_like(cue)), scoring.score(cue, np.ones_like(cue)))
-        return bool((best >= self.threshold_).any())
+        strongest = cue.max() if scoring.cue >= 0 else cue.min()
+        z = scoring.cue * float(strongest) + max(scoring.similarity, 0.0) + scoring.bias
+        t = self.threshold_
+        return z >= math.log(t / (1.0 - t)) - 1e-6
 
     def _score_many(self, texts: Sequence[str], *, every: bool = True) -> list[_Scored | None]:
         """Scores of each statement; with ``every=False``, None for one that cannot link at all."""
