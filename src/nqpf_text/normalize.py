@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .offsets import MappedText
+from .offsets import CharTable, MappedText
 
 __all__ = ["PHRASES", "normalize", "normalize_text"]
 
@@ -52,12 +52,12 @@ _ZHU_KEEP = (
 )  # fmt: skip
 
 # Hong Kong character forms that OpenCC t2s leaves as they are.
-_HK_CHARS = str.maketrans({"衞": "卫", "衛": "卫", "綫": "线"})
+_HK_CHARS = CharTable(str.maketrans({"衞": "卫", "衛": "卫", "綫": "线"}))
 
-_FULLWIDTH = {
-    cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
-}
-_FULLWIDTH.update({0x3000: 0x20, 0xFF0E: 0x2E})  # ideographic space; full-width full stop inside numbers
+_FULLWIDTH = CharTable(
+    {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
+    | {0x3000: 0x20, 0xFF0E: 0x2E}  # ideographic space; full-width full stop inside numbers
+)
 
 
 @cache
@@ -69,23 +69,32 @@ def _converter():  # type: ignore[no-untyped-def]
 
 @cache
 def _phrase_rx() -> re.Pattern[str]:
-    keep = "|".join(sorted(_ZHU_KEEP, key=len, reverse=True))
-    phrases = "|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True))
-    return re.compile(f"(?P<keep>{keep})|(?P<phrase>{phrases})|(?P<zhu>著)")
+    """Kept 著-words, then phrases (longest first), then 著: one alternation of plain literals, which
+    the regex engine scans for by their first characters instead of trying every position."""
+    keep = sorted(_ZHU_KEEP, key=len, reverse=True)
+    phrases = sorted(PHRASES, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in [*keep, *phrases, "著"]))
+
+
+@cache
+def _phrase_table() -> dict[str, str]:
+    table = {w: w for w in _ZHU_KEEP}
+    for phrase, repl in PHRASES.items():
+        table.setdefault(phrase, repl)
+    table.setdefault("著", "着")
+    return table
 
 
 def _phrase_repl(m: re.Match[str]) -> str:
-    if m.group("keep"):
-        return m.group(0)
-    if m.group("phrase"):
-        return PHRASES[m.group("phrase")]
-    return "着"
+    return _phrase_table()[m.group()]
 
 
 def _to_simplified(mapped: MappedText) -> MappedText:
     text = mapped.text
     out = _converter().convert(text)
-    for _ in range(3):  # t2s is not idempotent for a few chains (薴 → 苧 → 苎): convert to a fixed point
+    # t2s is not idempotent for a few chains (薴 → 苧 → 苎): convert to a fixed point (a text that
+    # came back unchanged is one already)
+    for _ in range(3 if out != text else 0):
         again = _converter().convert(out)
         if again == out:
             break

@@ -12,10 +12,34 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Edit", "MappedText"]
+__all__ = ["CharTable", "Edit", "MappedText"]
 
 Edit = tuple[int, int, str]
 """Replace ``text[start:end]`` by a string (``""`` deletes, ``start == end`` inserts)."""
+
+
+class CharTable:
+    """A one-to-one character table for :meth:`MappedText.translate` that skips text it cannot change.
+
+    ``str.translate`` with a dict costs a lookup per character even when no character is in the table
+    (the common case: width folding of plain simplified text); one regex scan over the table's keys
+    finds that out at C speed, and a text with hits is rewritten match by match.
+    """
+
+    def __init__(self, table: dict[int, int | str]) -> None:
+        self.table = dict(table)
+        self._chars = {chr(k): chr(v) if isinstance(v, int) else v for k, v in self.table.items()}
+        if any(len(v) != 1 for v in self._chars.values()):
+            raise ValueError("CharTable takes only one-to-one tables")
+        keys = "".join(re.escape(k) for k in sorted(self._chars))
+        self.rx = re.compile(f"[{keys}]") if keys else None
+
+    def apply(self, text: str) -> str:
+        """``text.translate(self.table)``, without touching a text that holds no key."""
+        if self.rx is None or self.rx.search(text) is None:
+            return text
+        chars = self._chars
+        return self.rx.sub(lambda m: chars[m.group()], text)
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,8 +134,11 @@ class MappedText:
                 edits.append((m.start(), m.end(), new))
         return self.edit(edits) if edits else self
 
-    def translate(self, table: dict[int, str | int | None]) -> MappedText:
+    def translate(self, table: dict[int, str | int | None] | CharTable) -> MappedText:
         """``str.translate`` for one-to-one tables (keeps length, so the map is unchanged)."""
+        if isinstance(table, CharTable):
+            new = table.apply(self.text)
+            return self if new is self.text else MappedText(new, self.starts, self.ends)
         new = self.text.translate(table)
         if len(new) != len(self.text):
             raise ValueError("translate() takes only one-to-one tables")

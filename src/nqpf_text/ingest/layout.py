@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..offsets import MappedText
+from ..offsets import CharTable, MappedText
 
 __all__ = [
     "HAN",
@@ -403,29 +403,48 @@ def assemble(raw: str, lines: list[Line], info: LayoutInfo, breaks: set[int] | N
 
 # --------------------------------------------------------------------------- inline repairs
 
-_FOLD = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
-_FOLD.update({0xFF05: 0x25, 0xFF06: 0x26, 0xFF0B: 0x2B})  # ％ ＆ ＋
-_FULLSTOP_IN_NUMBER = re.compile(r"(?<=[0-9])．(?=[0-9])|(?<=[A-Za-z])．(?=[A-Za-z\s])")
+_FOLD = CharTable(
+    {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
+    | {0xFF05: 0x25, 0xFF06: 0x26, 0xFF0B: 0x2B}  # ％ ＆ ＋
+)
+# The regexes below start by consuming a character from a class (a lookbehind, if any, comes after it
+# and looks back over that character too): the regex engine then skips to candidate characters at C
+# speed instead of trying every position. tests/ingest/test_layout_regexes.py checks each against
+# its plain form (lookbehind first), which gives the same matches.
+_FULLSTOP_IN_NUMBER = re.compile(r"．(?:(?<=[0-9]．)(?=[0-9])|(?<=[A-Za-z]．)(?=[A-Za-z\s]))")
 _PUA = re.compile(rf"[\ue000-\uf8ff][{_SP}]*")
+# footnote markers: circled numbers, [1] ［1］ 〔1〕, and a note number glued after a closing quote;
+# the first character decides which of them can match (their first characters never overlap)
+_CIRCLED = "\u2460-\u2473"
 _MARKER = re.compile(
-    r"(?P<circled>[\u2460-\u2473])"
-    r"|(?P<square>\[\d{1,3}(?:[ ]?[-–—,，、][ ]?\d{1,3})*\])"
-    r"|(?P<wide>［\d{1,3}(?:[-–—,，、]\d{1,3})*］)"
-    r"|(?P<tortoise>〔\d{1,3}(?:[-–—,，、]\d{1,3})*〕)"
-    r"|(?<=[”」』）)])(?P<sup>\d{1,2})(?=[，。；、：！？\n]|$)"
+    rf"[{_CIRCLED}\[［〔\d](?:"
+    rf"(?<=[{_CIRCLED}])"
+    r"|(?<=\[)\d{1,3}(?:[ ]?[-–—,，、][ ]?\d{1,3})*\]"
+    r"|(?<=［)\d{1,3}(?:[-–—,，、]\d{1,3})*］"
+    r"|(?<=〔)\d{1,3}(?:[-–—,，、]\d{1,3})*〕"
+    r"|(?<=[”」』）)]\d)\d?(?=[，。；、：！？\n]|$))"
 )
 _SPACE_RULES = [
-    re.compile(rf"(?<=[{_CJK}])[{_SP}]+(?=[0-9A-Za-z%(\[])"),
-    re.compile(rf"(?<=[0-9A-Za-z%)\]])[{_SP}]+(?=[{_CJK}])"),
-    re.compile(rf"(?<=[0-9])[{_SP}]+(?=[%‰℃])"),
-    re.compile(rf"[{_SP}]+(?=[{_CJK_PUNCT}])"),
-    re.compile(rf"(?<=[{_CJK_PUNCT}])[{_SP}]+"),
+    re.compile(rf"[{_SP}](?<=[{_CJK}][{_SP}])[{_SP}]*(?=[0-9A-Za-z%(\[])"),
+    re.compile(rf"[{_SP}](?<=[0-9A-Za-z%)\]][{_SP}])[{_SP}]*(?=[{_CJK}])"),
+    re.compile(rf"[{_SP}](?<=[0-9][{_SP}])[{_SP}]*(?=[%‰℃])"),
+    re.compile(rf"[{_SP}][{_SP}]*(?=[{_CJK_PUNCT}])"),
+    re.compile(rf"[{_SP}](?<=[{_CJK_PUNCT}][{_SP}])[{_SP}]*"),
 ]
 _LETTER_SPACED = re.compile(rf"(?<![{HAN}])[{HAN}](?:[{_SP}]{{1,2}}[{HAN}]){{1,3}}(?![{HAN}])")
-_HAN_GAP = re.compile(rf"(?<=[{HAN}])[{_SP}]+(?=[{HAN}])")
-_EDGE_SPACE = re.compile(rf"^[{_SP}]+|[{_SP}]+$", re.M)
-_MULTI_SPACE = re.compile(rf"[{_SP}]{{2,}}")
+_HAN_GAP = re.compile(rf"[{_SP}](?<=[{HAN}][{_SP}])[{_SP}]*(?=[{HAN}])")
+_EDGE_SPACE = re.compile(rf"[{_SP}](?:(?<=^[{_SP}])[{_SP}]*|[{_SP}]*$)", re.M)
+_MULTI_SPACE = re.compile(rf"[{_SP}][{_SP}]+")
 _SPACE_CLASS = re.compile(rf"[{_SP}]")
+_BLANK_LINES = re.compile(r"\n\n+")
+
+
+def _marker_kind(marker: str) -> str:
+    """Which kind of footnote marker a match of :data:`_MARKER` is."""
+    first = marker[0]
+    if "\u2460" <= first <= "\u2473":
+        return "circled"
+    return {"[": "square", "［": "wide", "〔": "tortoise"}.get(first, "sup")
 
 
 def _marker_kept(text: str, m: re.Match[str]) -> bool:
@@ -433,7 +452,7 @@ def _marker_kept(text: str, m: re.Match[str]) -> bool:
     start = m.start()
     before = text[start - 1] if start else "\n"
     after = text[m.end()] if m.end() < len(text) else "\n"
-    if m.group("circled"):
+    if _marker_kind(m.group()) == "circled":
         return (before in "\n：:；;。，、 " or before.isspace()) and bool(re.match(rf"[{HAN}]", after))
     return before == "\n"
 
@@ -446,7 +465,8 @@ def _remove_markers(mapped: MappedText, info: LayoutInfo) -> tuple[MappedText, l
         if _marker_kept(text, m):
             continue
         rs, re_ = mapped.raw_span(m.start(), m.end())
-        key = _note_key(m.group()) if m.group("circled") else (m.group("sup") or "")
+        kind = _marker_kind(m.group())
+        key = _note_key(m.group()) if kind == "circled" else (m.group() if kind == "sup" else "")
         marks.append(Mark(m.group(), rs, re_, info.notes.get(key, "") if key else ""))
         edits.append((m.start(), m.end(), ""))
     found = {_note_key(mk.marker) if "\u2460" <= mk.marker[0] <= "\u2473" else mk.marker for mk in marks}
@@ -506,7 +526,7 @@ def _inline(mapped: MappedText, info: LayoutInfo) -> Repaired:
         mapped = mapped.sub(_HAN_GAP, "")
     mapped = mapped.sub(_EDGE_SPACE, "")
     mapped = mapped.sub(_MULTI_SPACE, " ")
-    mapped = mapped.sub(re.compile(r"\n{2,}"), "\n")
+    mapped = mapped.sub(_BLANK_LINES, "\n")
     return Repaired(mapped, marks)
 
 
