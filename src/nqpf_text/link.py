@@ -736,28 +736,43 @@ class _Tokenizer:
         self._cache: dict[str, list[str]] = {}
         self._keep: dict[str, bool] = {}  # token → passes the filter (tokens repeat; regexes cost)
 
-    def __call__(self, text: str) -> list[str]:
-        hit = self._cache.get(text)
-        if hit is not None:
-            return hit
+    def _cut(self, text: str) -> list[str]:
         if self._segmenter is None:
             from .segment import Segmenter
 
             self._segmenter = Segmenter(user_words=self.words, backend="auto")
+        return self._segmenter.cut(text)
+
+    def _ok(self, token: str) -> bool:
         keep = self._keep
-        out = []
-        for t in self._segmenter.cut(text):
-            ok = keep.get(t)
-            if ok is None:
-                ok = keep[t] = len(t) > 1 and _TOKEN_OK.search(t) is not None and _NUMERIC.match(t) is None
-            if ok:
-                out.append(t)
+        ok = keep.get(token)
+        if ok is None:
+            if len(keep) >= 1 << 18:
+                keep.clear()
+            ok = keep[token] = (
+                len(token) > 1 and _TOKEN_OK.search(token) is not None and _NUMERIC.match(token) is None
+            )
+        return ok
+
+    def __call__(self, text: str) -> list[str]:
+        hit = self._cache.get(text)
+        if hit is not None:
+            return hit
+        ok = self._ok
+        out = [t for t in self._cut(text) if ok(t)]
         if len(self._cache) >= 1 << 16:
             self._cache.clear()
-        if len(keep) >= 1 << 18:
-            keep.clear()
         self._cache[text] = out
         return out
+
+    def distinct(self, texts: Iterable[str]) -> set[str]:
+        """The distinct tokens of several texts: what document frequencies need, without the order,
+        the repeats or the per-text cache."""
+        found: set[str] = set()
+        for text in texts:
+            found.update(self._cut(text))
+        ok = self._ok
+        return {t for t in found if ok(t)}
 
     def __getstate__(self) -> dict[str, Any]:
         return {"words": self.words}
@@ -849,6 +864,10 @@ class IndicatorLinker:
         self.matcher_ = _CueMatcher(fw)
         self.n_statements_ = len(corpus)
         return self
+
+    def document_tokens(self, statements: Iterable[str]) -> set[str]:
+        """The distinct tokens of one document's statements: its share of the IDF (see ``fit``)."""
+        return self._tokenizer().distinct(statements)
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "vectorizer_"):
