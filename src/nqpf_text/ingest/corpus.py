@@ -68,7 +68,8 @@ DOCUMENT_COLUMNS = [
 _MAIN_FIELDS = set(DOCUMENT_COLUMNS)
 _MANIFEST_NAMES = {"manifest.yaml", "manifest.yml"}
 _MARKDOWN = re.compile(r"^#{1,6}[ \t]+|^[ \t]*(?:[-*+]|>)[ \t]+|\*\*|__", re.M)
-_FULL_DATE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})年(\d{1,2})月(?:(\d{1,2})日)?")
+# (?<!\d)(20\d{2}|19\d{2})年…, with the lookbehind after the first digit so the scan skips to 1 and 2
+_FULL_DATE = re.compile(r"(2(?<!\d2)0\d{2}|1(?<!\d1)9\d{2})年(\d{1,2})月(?:(\d{1,2})日)?")
 
 
 @dataclass

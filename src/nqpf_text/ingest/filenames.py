@@ -55,17 +55,25 @@ def region_names() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs.items(), key=lambda kv: (-len(kv[0]), kv[0])))
 
 
+@cache
+def _region_index() -> tuple[dict[str, str], tuple[int, ...]]:
+    """Surface form → region id, and the form lengths, longest first."""
+    forms = dict(region_names())
+    return forms, tuple(sorted({len(term) for term in forms}, reverse=True))
+
+
 def region_from_text(text: str) -> str | None:
-    """Region id of the longest province or city name in ``text`` (earliest on ties)."""
-    best: tuple[int, int, str] | None = None
-    for term, rid in region_names():
-        pos = text.find(term)
-        if pos < 0:
-            continue
-        key = (-len(term), pos, rid)
-        if best is None or key < best:
-            best = key
-    return best[2] if best else None
+    """Region id of the longest province or city name in ``text`` (earliest on ties).
+
+    Looks up every substring of each name length instead of searching for every name.
+    """
+    forms, lengths = _region_index()
+    for size in lengths:
+        for pos in range(len(text) - size + 1):
+            rid = forms.get(text[pos : pos + size])
+            if rid is not None:
+                return rid
+    return None
 
 
 def meta_from_name(path: Path) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -409,20 +410,22 @@ _FOLD = CharTable(
 )
 # The regexes below start by consuming a character from a class (a lookbehind, if any, comes after it
 # and looks back over that character too): the regex engine then skips to candidate characters at C
-# speed instead of trying every position. tests/ingest/test_layout_regexes.py checks each against
+# speed instead of trying every position. tests/ingest/test_fast_paths.py checks each against
 # its plain form (lookbehind first), which gives the same matches.
 _FULLSTOP_IN_NUMBER = re.compile(r"．(?:(?<=[0-9]．)(?=[0-9])|(?<=[A-Za-z]．)(?=[A-Za-z\s]))")
 _PUA = re.compile(rf"[\ue000-\uf8ff][{_SP}]*")
-# footnote markers: circled numbers, [1] ［1］ 〔1〕, and a note number glued after a closing quote;
-# the first character decides which of them can match (their first characters never overlap)
+# footnote markers: circled numbers, [1] ［1］ 〔1〕, and a note number glued after a closing quote
+# (the closing quote is consumed as well, so every alternative starts on a character of one small
+# class; the note number is then group 1). The first character decides which alternative can match.
 _CIRCLED = "\u2460-\u2473"
+_CLOSERS_RX = "”」』）)"
 _MARKER = re.compile(
-    rf"[{_CIRCLED}\[［〔\d](?:"
+    rf"[{_CIRCLED}\[［〔{_CLOSERS_RX}](?:"
     rf"(?<=[{_CIRCLED}])"
     r"|(?<=\[)\d{1,3}(?:[ ]?[-–—,，、][ ]?\d{1,3})*\]"
     r"|(?<=［)\d{1,3}(?:[-–—,，、]\d{1,3})*］"
     r"|(?<=〔)\d{1,3}(?:[-–—,，、]\d{1,3})*〕"
-    r"|(?<=[”」』）)]\d)\d?(?=[，。；、：！？\n]|$))"
+    rf"|(?<=[{_CLOSERS_RX}])(\d{{1,2}})(?=[，。；、：！？\n]|$))"
 )
 _SPACE_RULES = [
     re.compile(rf"[{_SP}](?<=[{_CJK}][{_SP}])[{_SP}]*(?=[0-9A-Za-z%(\[])"),
@@ -432,6 +435,7 @@ _SPACE_RULES = [
     re.compile(rf"[{_SP}](?<=[{_CJK_PUNCT}][{_SP}])[{_SP}]*"),
 ]
 _LETTER_SPACED = re.compile(rf"(?<![{HAN}])[{HAN}](?:[{_SP}]{{1,2}}[{HAN}]){{1,3}}(?![{HAN}])")
+_HAN_THEN_SPACE = re.compile(rf"[{_SP}](?<=[{HAN}][{_SP}])")
 _HAN_GAP = re.compile(rf"[{_SP}](?<=[{HAN}][{_SP}])[{_SP}]*(?=[{HAN}])")
 _EDGE_SPACE = re.compile(rf"[{_SP}](?:(?<=^[{_SP}])[{_SP}]*|[{_SP}]*$)", re.M)
 _MULTI_SPACE = re.compile(rf"[{_SP}][{_SP}]+")
@@ -439,20 +443,48 @@ _SPACE_CLASS = re.compile(rf"[{_SP}]")
 _BLANK_LINES = re.compile(r"\n\n+")
 
 
+def letter_spaced(text: str) -> Iterator[re.Match[str]]:
+    """``_LETTER_SPACED.finditer(text)``, trying only where a match can start: a Han character followed
+    by a space (found at C speed), instead of at every Han character."""
+    pos = 0
+    for gap in _HAN_THEN_SPACE.finditer(text):
+        start = gap.start() - 1
+        if start < pos:
+            continue
+        m = _LETTER_SPACED.match(text, start)
+        if m is not None:
+            pos = m.end()
+            yield m
+
+
 def _marker_kind(marker: str) -> str:
-    """Which kind of footnote marker a match of :data:`_MARKER` is."""
+    """Which kind of footnote marker a marker is (by its first character)."""
     first = marker[0]
     if "\u2460" <= first <= "\u2473":
         return "circled"
     return {"[": "square", "［": "wide", "〔": "tortoise"}.get(first, "sup")
 
 
-def _marker_kept(text: str, m: re.Match[str]) -> bool:
+def find_markers(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of every footnote-marker candidate, left to right, never overlapping.
+
+    A match can only end on a digit or a bracket, never on a closing quote, so consuming the quote
+    before a glued note number cannot swallow the end of the previous marker.
+    """
+    found = []
+    for m in _MARKER.finditer(text):
+        if m.group(1) is not None:
+            found.append((m.start(1), m.end(1), "sup"))
+        else:
+            found.append((m.start(), m.end(), _marker_kind(m.group())))
+    return found
+
+
+def _marker_kept(text: str, start: int, end: int, kind: str) -> bool:
     """List enumerators (①加强…；②…) and reference-list entries ([1] 作者…) are not markers."""
-    start = m.start()
     before = text[start - 1] if start else "\n"
-    after = text[m.end()] if m.end() < len(text) else "\n"
-    if _marker_kind(m.group()) == "circled":
+    after = text[end] if end < len(text) else "\n"
+    if kind == "circled":
         return (before in "\n：:；;。，、 " or before.isspace()) and bool(re.match(rf"[{HAN}]", after))
     return before == "\n"
 
@@ -461,14 +493,14 @@ def _remove_markers(mapped: MappedText, info: LayoutInfo) -> tuple[MappedText, l
     text = mapped.text
     marks: list[Mark] = []
     edits: list[tuple[int, int, str]] = []
-    for m in _MARKER.finditer(text):
-        if _marker_kept(text, m):
+    for start, end, kind in find_markers(text):
+        if _marker_kept(text, start, end, kind):
             continue
-        rs, re_ = mapped.raw_span(m.start(), m.end())
-        kind = _marker_kind(m.group())
-        key = _note_key(m.group()) if kind == "circled" else (m.group() if kind == "sup" else "")
-        marks.append(Mark(m.group(), rs, re_, info.notes.get(key, "") if key else ""))
-        edits.append((m.start(), m.end(), ""))
+        rs, re_ = mapped.raw_span(start, end)
+        marker = text[start:end]
+        key = _note_key(marker) if kind == "circled" else (marker if kind == "sup" else "")
+        marks.append(Mark(marker, rs, re_, info.notes.get(key, "") if key else ""))
+        edits.append((start, end, ""))
     found = {_note_key(mk.marker) if "\u2460" <= mk.marker[0] <= "\u2473" else mk.marker for mk in marks}
     taken = {mk.raw_start for mk in marks}
     for key, note in info.notes.items():
@@ -519,7 +551,7 @@ def _inline(mapped: MappedText, info: LayoutInfo) -> Repaired:
     # delete only the spaces of a letter-spaced name, so each character keeps its own raw span
     mapped = mapped.edit(
         (m.start() + sp.start(), m.start() + sp.end(), "")
-        for m in _LETTER_SPACED.finditer(mapped.text)
+        for m in letter_spaced(mapped.text)
         for sp in _SPACE_CLASS.finditer(m.group())
     )
     if info.wrapped:

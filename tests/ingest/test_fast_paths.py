@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nqpf_text import normalize as norm
+from nqpf_text.ingest import filenames
 from nqpf_text.ingest import layout as lay
 from nqpf_text.offsets import CharTable
 
@@ -24,18 +25,18 @@ CJK_PUNCT = lay._CJK_PUNCT
 
 PLAIN = {
     "_FULLSTOP_IN_NUMBER": re.compile(r"(?<=[0-9])．(?=[0-9])|(?<=[A-Za-z])．(?=[A-Za-z\s])"),
-    "_MARKER": re.compile(
-        r"(?P<circled>[\u2460-\u2473])"
-        r"|(?P<square>\[\d{1,3}(?:[ ]?[-–—,，、][ ]?\d{1,3})*\])"
-        r"|(?P<wide>［\d{1,3}(?:[-–—,，、]\d{1,3})*］)"
-        r"|(?P<tortoise>〔\d{1,3}(?:[-–—,，、]\d{1,3})*〕)"
-        r"|(?<=[”」』）)])(?P<sup>\d{1,2})(?=[，。；、：！？\n]|$)"
-    ),
     "_HAN_GAP": re.compile(rf"(?<=[{HAN}])[{SP}]+(?=[{HAN}])"),
     "_EDGE_SPACE": re.compile(rf"^[{SP}]+|[{SP}]+$", re.M),
     "_MULTI_SPACE": re.compile(rf"[{SP}]{{2,}}"),
     "_BLANK_LINES": re.compile(r"\n{2,}"),
 }
+PLAIN_MARKER = re.compile(
+    r"(?P<circled>[\u2460-\u2473])"
+    r"|(?P<square>\[\d{1,3}(?:[ ]?[-–—,，、][ ]?\d{1,3})*\])"
+    r"|(?P<wide>［\d{1,3}(?:[-–—,，、]\d{1,3})*］)"
+    r"|(?P<tortoise>〔\d{1,3}(?:[-–—,，、]\d{1,3})*〕)"
+    r"|(?<=[”」』）)])(?P<sup>\d{1,2})(?=[，。；、：！？\n]|$)"
+)
 PLAIN_SPACE_RULES = [
     re.compile(rf"(?<=[{CJK}])[{SP}]+(?=[0-9A-Za-z%(\[])"),
     re.compile(rf"(?<=[0-9A-Za-z%)\]])[{SP}]+(?=[{CJK}])"),
@@ -54,7 +55,22 @@ ALPHABET = list(
     + "\ue000\ufffd~"
 )
 # snippets that come close to a match (a letter or digit before ．, a closer before a digit, …)
-SNIPPETS = ["a．", "1．", "．2", "．b", "[1", "［2］", "〔3, 4〕", "”1", "）12", "中 ", " 国", "\n ", "  "]
+SNIPPETS = [
+    "a．",
+    "1．",
+    "．2",
+    "．b",
+    "[1",
+    "［2］",
+    "〔3, 4〕",
+    "”1",
+    "）12",
+    "中 ",
+    " 国",
+    "\n ",
+    "  ",
+    "[1]”2",
+]
 TEXT = st.lists(st.sampled_from(ALPHABET + SNIPPETS), max_size=40).map("".join)
 
 
@@ -71,11 +87,12 @@ def test_rewritten_layout_regexes_match_their_plain_forms(text):
         assert _spans(fast, text) == _spans(plain, text), f"_SPACE_RULES[{k}]"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(TEXT)
-def test_marker_kind_names_the_alternative_that_matched(text):
-    for m in PLAIN["_MARKER"].finditer(text):
-        assert lay._marker_kind(m.group()) == m.lastgroup
+def test_markers_and_letter_spacing_are_found_as_by_the_plain_patterns(text):
+    plain = [(m.start(), m.end(), m.lastgroup) for m in PLAIN_MARKER.finditer(text)]
+    assert lay.find_markers(text) == plain
+    assert [m.span() for m in lay.letter_spaced(text)] == _spans(lay._LETTER_SPACED, text)
 
 
 def _plain_phrase_sub(text: str) -> str:
@@ -117,3 +134,40 @@ def test_char_table_refuses_tables_that_change_length():
     except ValueError:
         return
     raise AssertionError("a one-to-two table was accepted")
+
+
+PLAIN_FULL_DATE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})年(\d{1,2})月(?:(\d{1,2})日)?")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["1", "2", "9", "0", "20", "19", "2024", "1999", "年", "月", "日", "x"]), max_size=30
+    )
+)
+def test_full_date_pattern_matches_like_its_plain_form(parts):
+    from nqpf_text.ingest import corpus
+
+    text = "".join(parts)
+    fast = [(m.span(), m.groups()) for m in corpus._FULL_DATE.finditer(text)]
+    assert fast == [(m.span(), m.groups()) for m in PLAIN_FULL_DATE.finditer(text)]
+
+
+def _plain_region(text: str) -> str | None:
+    best = None
+    for term, rid in filenames.region_names():
+        pos = text.find(term)
+        if pos >= 0 and (best is None or (-len(term), pos, rid) < best):
+            best = (-len(term), pos, rid)
+    return best[2] if best else None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_region_from_text_finds_the_longest_earliest_name(data):
+    names = [term for term, _ in filenames.region_names()]
+    parts = data.draw(
+        st.lists(st.sampled_from([*names[:40], *names[-40:], "省", "市", "年", "报告"]), max_size=6)
+    )
+    text = "".join(parts)
+    assert filenames.region_from_text(text) == _plain_region(text)
