@@ -47,22 +47,62 @@ _STOP_WORDS = (
     "更好 有效 大力发展 大力支持 大力推进 积极发展 加快发展"
 )
 _STOP = frozenset(_STOP_WORDS.split(" "))
+_ASCII_SPACE = " \t\n\r\x0b\x0c"  # what bytes.strip() removes
+
+
+def _pos_table(words: set[str]) -> dict[str, str]:
+    """jieba's dictionary tags of ``words`` (``word freq tag`` lines of its dict.txt): the entries of
+    ``jieba.posseg.POSTokenizer(jieba.Tokenizer()).word_tag_tab`` that a lookup can ask for, read
+    line by line without building a POS tokenizer or holding the whole table."""
+    table: dict[str, str] = {}
+    for raw in _jieba_lines("dict.txt"):
+        line = raw.strip(_ASCII_SPACE)
+        if line:
+            word, _, tag = line.split(" ")
+            if word in words:
+                table[word] = tag
+    return table
+
+
+def _idf_table(strings: set[str]) -> tuple[dict[str, float], float]:
+    """jieba's general-language IDF of ``strings`` and the median of the whole table, as
+    ``jieba.analyse.default_tfidf`` has them (read directly: importing jieba.analyse builds a POS
+    tokenizer too)."""
+    table: dict[str, float] = {}
+    for line in _jieba_lines("analyse/idf.txt"):
+        word, freq = line.strip().split(" ")
+        if word in strings:
+            table[word] = float(freq)
+    return table, _median_idf()
 
 
 @cache
-def _pos_table() -> dict[str, str]:
-    import jieba
-    import jieba.posseg
+def _median_idf() -> float:
+    """The median of the IDF table's values, one per distinct word (the last line of a word wins),
+    without a dictionary of every word: words are told apart by their hash."""
+    import numpy as np
 
-    return jieba.posseg.POSTokenizer(jieba.Tokenizer()).word_tag_tab
+    hashes, values = [], []
+    for line in _jieba_lines("analyse/idf.txt"):
+        word, freq = line.strip().split(" ")
+        hashes.append(hash(word))
+        values.append(float(freq))
+    _, last = np.unique(np.asarray(hashes[::-1], dtype=np.int64), return_index=True)
+    distinct = np.sort(np.asarray(values[::-1])[last])
+    return float(distinct[len(distinct) // 2])
 
 
-@cache
-def _idf_table() -> tuple[dict[str, float], float]:
-    import jieba.analyse
+def _jieba_lines(name: str) -> Any:
+    """Lines of a file of the jieba package (found without importing it), decoded as UTF-8."""
+    import importlib.util
+    from pathlib import Path
 
-    model = jieba.analyse.default_tfidf
-    return model.idf_freq, float(model.median_idf)
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("jieba is not installed")
+    path = Path(next(iter(spec.submodule_search_locations))) / name
+    with open(path, encoding="utf-8", newline="\n") as fh:
+        yield from fh
 
 
 def _known_terms(lexicons: Sequence[Any]) -> tuple[dict[str, tuple[str, str, str]], set[str]]:
@@ -112,19 +152,6 @@ def _add_tagged(owners: dict[str, tuple[str, str, str]], mentions: pd.DataFrame)
         owners.setdefault(str(text), (str(lex), str(rid), str(cat)))
 
 
-def _runs(tokens: list[str]) -> list[list[str]]:
-    runs, cur = [], []
-    for tok in tokens:
-        if _CJK.match(tok):
-            cur.append(tok)
-        elif cur:
-            runs.append(cur)
-            cur = []
-    if cur:
-        runs.append(cur)
-    return runs
-
-
 def _shape_ok(gram: tuple[str, ...], pos: dict[str, str]) -> bool:
     if any(t in _STOP or pos.get(t) in _FUNCTION for t in gram):
         return False
@@ -169,40 +196,24 @@ def candidate_terms(
     min_docs = min_docs if min_docs is not None else (2 if n_docs >= 2 else 1)
     seg = Segmenter(sorted(owners), backend="auto")
     _add_tagged(owners, mentions)
-    rows = [
-        (str(d), int(s), _runs(seg.cut(str(t))))
-        for d, s, t in zip(sents["doc"], sents["sentence"], sents["text"], strict=True)
-    ]
-    counts: Counter[tuple[str, ...]] = Counter()
-    docs: dict[tuple[str, ...], set[str]] = defaultdict(set)
-    for doc, _, runs in rows:
-        for run in runs:
-            for n in range(1, max_tokens + 1):
-                for i in range(len(run) - n + 1):
-                    gram = tuple(run[i : i + n])
-                    counts[gram] += 1
-                    docs[gram].add(doc)
-    pos = _pos_table()
+    known = {t for t, o in owners.items() if o[2] not in ("region", "exclude")}
+    counter = _GramCounter(max_tokens, known, cohesion)
+    counter.count(sents, seg.cut)
+    grams, adjacent = counter.result(min_count, min_docs)
+    pos = _pos_table({t for g in grams for t in g})
     place_auto = _automaton({p for p in places if len(p) >= 2})
     pool = {
         g: c
-        for g, c in counts.items()
-        if c >= min_count
-        and len(docs[g]) >= min_docs
-        and "".join(g) not in owners
-        and 2 <= len("".join(g)) <= 12
-        and _shape_ok(g, pos)
-        and not _found_in(place_auto, "".join(g))
-        and (len(g) == 1 or c >= cohesion * min(counts[(t,)] for t in g))
-    }
-    stats = _near_stats(pool, rows, owners, max_tokens)
-    table, median = _idf_table()
+        for g, (c, _) in grams.items()
+        if "".join(g) not in owners and _shape_ok(g, pos) and not _found_in(place_auto, "".join(g))
+    }  # counts, documents, length and cohesion are checked by the counter
+    table, median = _idf_table({t for g in pool for t in (*g, "".join(g))})
     term_auto = _automaton(
         {t for t, o in owners.items() if len(t) >= 2 and o[2] not in ("region", "exclude")}
     )
     out = []
     for gram, count in pool.items():
-        relation, near = _relation(gram, stats[gram], _found_in(term_auto, "".join(gram)), count)
+        relation, near = _relation(gram, adjacent(gram), _found_in(term_auto, "".join(gram)), count)
         if relation is None:
             continue
         lex, rid, _ = owners.get(near, ("", "", ""))
@@ -210,7 +221,7 @@ def candidate_terms(
             {
                 "term": "".join(gram),
                 "count": count,
-                "documents": len(docs[gram]),
+                "documents": grams[gram][1],
                 "score": round(count * _idf(gram, table, median), 2),
                 "relation": relation,
                 "near": near,
@@ -225,25 +236,229 @@ def candidate_terms(
     return frame.head(top).reset_index(drop=True)
 
 
-def _near_stats(pool: dict, rows: list, owners: dict, max_tokens: int) -> dict[tuple, dict]:
-    """For each pooled gram: how often, and next to which known terms, it occurs beside one."""
-    stats: dict[tuple, dict] = {g: {"adj": Counter(), "adj_n": 0} for g in pool}
-    for _, _, runs in rows:
-        for run in runs:
-            for n in range(1, max_tokens + 1):
-                for i in range(len(run) - n + 1):
-                    gram = tuple(run[i : i + n])
-                    st = stats.get(gram)
-                    if st is None:
-                        continue
-                    side = [
-                        t for t in (run[i - 1] if i else None, run[i + n] if i + n < len(run) else None) if t
-                    ]
-                    known = [t for t in side if t in owners and owners[t][2] not in ("region", "exclude")]
-                    if known:
-                        st["adj_n"] += 1
-                        st["adj"].update(known)
-    return stats
+# --------------------------------------------------------------------------- n-gram counting
+# Tokens become integer ids and the n-grams of a few thousand sentences at a time are counted with
+# numpy sorts; only the aggregates (one row per distinct n-gram) are kept between chunks, so memory
+# follows the vocabulary of n-grams, not the length of the corpus.
+
+_CHUNK_TOKENS = 1 << 19  # tokens segmented before their n-grams are counted
+_MAX_CHARS = 12  # longest candidate
+_POS_BITS = 20  # first occurrence key: run << 22 | (n - 1) << 20 | position in the run
+
+
+def _texts(column: pd.Series, size: int = 4096) -> Any:
+    """(position, text) of a text column, a slice at a time (no list of every text at once)."""
+    for begin in range(0, len(column), size):
+        yield from enumerate(column.iloc[begin : begin + size].tolist(), start=begin)
+
+
+def _reduce(keys: list[Any], sums: list[Any], mins: list[Any]) -> tuple[list[Any], list[Any], list[Any]]:
+    """Rows with equal ``keys`` merged: ``sums`` added, ``mins`` their minimum; sorted by the keys."""
+    import numpy as np
+
+    if not len(keys[0]):
+        return keys, sums, mins
+    order = np.lexsort(keys[::-1])
+    ks = [k[order] for k in keys]
+    change = np.zeros(len(order), dtype=bool)
+    change[0] = True
+    for k in ks:
+        change[1:] |= k[1:] != k[:-1]
+    starts = np.flatnonzero(change)
+    return (
+        [k[starts] for k in ks],
+        [np.add.reduceat(s[order], starts) for s in sums],
+        [np.minimum.reduceat(m[order], starts) for m in mins],
+    )
+
+
+class _Table:
+    """Aggregated rows (key columns, sum columns, min columns), merged lazily as chunks arrive."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[list[Any], list[Any], list[Any]]] = []
+        self.merged = 0  # rows of the first part after the last merge
+        self.pending = 0
+
+    def add(self, keys: list[Any], sums: list[Any], mins: list[Any]) -> None:
+        self.parts.append((keys, sums, mins))
+        self.pending += len(keys[0])
+        if self.pending > max(self.merged, 1 << 20):
+            self.merge()
+
+    def merge(self) -> tuple[list[Any], list[Any], list[Any]]:
+        import numpy as np
+
+        if self.pending:  # rows added since the last merge: reduce everything together
+            width = [len(x) for x in self.parts[0]] if self.parts else [0, 0, 0]
+            cols = [
+                [np.concatenate([part[group][i] for part in self.parts]) for i in range(width[group])]
+                for group in range(3)
+            ]
+            self.parts = [_reduce(*cols)] if self.parts else []
+        self.merged = len(self.parts[0][0][0]) if self.parts else 0
+        self.pending = 0
+        return self.parts[0] if self.parts else ([], [], [])
+
+
+class _GramCounter:
+    """Counts, documents, first occurrence and known neighbours of every n-gram of 1–``max_tokens``
+    Chinese-only tokens (runs of such tokens within one sentence)."""
+
+    def __init__(self, max_tokens: int, known: set[str], cohesion: float) -> None:
+        self.max_tokens = max_tokens
+        self.cohesion = cohesion
+        self.known = known
+        self.vocab: dict[str, int] = {}
+        self.words: list[str] = []
+        self.flags = bytearray()  # per token id: 1 Chinese-only, 2 a known term next to which grams sit
+        self.grams = [_Table() for _ in range(max_tokens)]
+        self.sides = [_Table() for _ in range(max_tokens)]
+        self.runs = 0
+
+    def count(self, sents: pd.DataFrame, cut: Any) -> None:
+        docs = pd.factorize(sents["doc"].astype(str))[0]
+        order = None
+        if len(docs) and (pd.Series(docs).diff().fillna(0) < 0).any():
+            import numpy as np
+
+            order = np.argsort(docs, kind="stable")  # every document's sentences together
+        column = sents["text"]
+        if order is not None:
+            column, docs = column.iloc[order], docs[order]
+        vocab = self.vocab
+        ids: list[int] = []
+        lengths: list[int] = []
+        chunk_docs: list[int] = []
+        for k, text in _texts(column):
+            tokens = cut(str(text))
+            ids += [vocab.setdefault(t, len(vocab)) for t in tokens]
+            lengths.append(len(tokens))
+            chunk_docs.append(int(docs[k]))
+            last = k + 1 == len(docs) or docs[k + 1] != docs[k]
+            if last and len(ids) >= _CHUNK_TOKENS:
+                self._chunk(ids, lengths, chunk_docs)
+                ids, lengths, chunk_docs = [], [], []
+        if lengths:
+            self._chunk(ids, lengths, chunk_docs)
+
+    def lengths(self) -> Any:
+        import numpy as np
+
+        return np.fromiter((len(w) for w in self.words), dtype=np.int64, count=len(self.words))
+
+    def _update_flags(self) -> Any:
+        import numpy as np
+
+        new = list(self.vocab)[len(self.words) :]
+        self.words += new
+        self.flags += bytes((1 if _CJK.match(w) else 0) | (2 if w in self.known else 0) for w in new)
+        return np.frombuffer(bytes(self.flags), dtype=np.uint8)
+
+    def _chunk(self, id_list: list[int], lengths: list[int], sent_docs: list[int]) -> None:
+        import numpy as np
+
+        flags = self._update_flags()
+        ids = np.asarray(id_list, dtype=np.int32)
+        n_tok = len(ids)
+        if not n_tok:
+            return
+        tok_flags = flags[ids]
+        cjk = (tok_flags & 1).astype(bool)
+        known = (flags & 2).astype(bool)  # by token id
+        sent_start = np.zeros(n_tok, dtype=bool)
+        starts = np.cumsum([0, *lengths[:-1]])
+        sent_start[starts[np.asarray(lengths) > 0]] = True
+        prev_cjk = np.concatenate([[False], cjk[:-1]])
+        new_run = cjk & (sent_start | ~prev_cjk)
+        run_no = np.cumsum(new_run) - 1
+        run = np.where(cjk, run_no, -1).astype(np.int64)
+        first_pos = np.flatnonzero(new_run)
+        in_run = (
+            np.arange(n_tok) - first_pos[np.maximum(run_no, 0)] if len(first_pos) else np.zeros(n_tok, int)
+        )
+        doc = np.repeat(np.asarray(sent_docs, dtype=np.int64), lengths)
+        for n in range(1, self.max_tokens + 1):
+            m = n_tok - n + 1
+            if m <= 0:
+                break
+            at = np.flatnonzero((run[:m] >= 0) & (run[n - 1 : n - 1 + m] == run[:m]))
+            if not len(at):
+                continue
+            keys = [ids[at + k] for k in range(n)]
+            first = (
+                (run[at] + self.runs) << 22
+                | (n - 1) << _POS_BITS
+                | np.minimum(in_run[at], (1 << _POS_BITS) - 1)
+            )
+            has_left = in_run[at] > 0
+            left = np.where(has_left, ids[np.maximum(at - 1, 0)], 0)
+            has_left &= known[left]
+            right_at = np.minimum(at + n, n_tok - 1)
+            has_right = (at + n < n_tok) & (run[right_at] == run[at])
+            right = ids[right_at]
+            has_right &= known[right]
+            ones = np.ones(len(at), dtype=np.int64)
+            beside = (has_left | has_right).astype(np.int64)
+            pairs, (pair_n, pair_beside), (pair_first,) = _reduce([*keys, doc[at]], [ones, beside], [first])
+            per_doc = [pair_n, np.ones(len(pair_n), np.int64), pair_beside]
+            self.grams[n - 1].add(*_reduce(pairs[:-1], per_doc, [pair_first]))  # a document is in one chunk
+            side_keys = [np.concatenate([k[has_left], k[has_right]]) for k in keys]
+            side_keys.append(np.concatenate([left[has_left], right[has_right]]).astype(np.int32))
+            if len(side_keys[0]):
+                self.sides[n - 1].add(*_reduce(side_keys, [np.ones(len(side_keys[0]), np.int64)], []))
+        self.runs += int(run_no[-1]) + 1 if len(first_pos) else 0
+
+    def result(self, min_count: int, min_docs: int) -> tuple[dict[tuple[str, ...], tuple[int, int]], Any]:
+        """Grams with ``min_count`` occurrences in ``min_docs`` documents, in order of first occurrence,
+        as gram → (count, documents); and a function giving a gram's neighbour statistics."""
+        import numpy as np
+
+        words = self.words
+        sizes = self.lengths()
+        found: list[tuple[int, tuple[str, ...], int, int]] = []
+        beside: dict[tuple[str, ...], int] = {}
+        unigram = np.zeros(len(words), dtype=np.int64)
+        for n, table in enumerate(self.grams, start=1):
+            if not table.parts:
+                continue
+            keys, (count, docs, near), (first,) = table.merge()
+            if n == 1:
+                unigram[keys[0]] = count
+            chars = sum(sizes[k] for k in keys)
+            wanted = (count >= min_count) & (docs >= min_docs) & (chars >= 2) & (chars <= _MAX_CHARS)
+            if n > 1:  # cohesive: at least ``cohesion`` of its rarest token's count
+                wanted &= count >= self.cohesion * np.min([unigram[k] for k in keys], axis=0)
+            keep = np.flatnonzero(wanted)
+            cols = [k[keep].tolist() for k in keys]
+            for j, row in enumerate(zip(*cols, strict=True)):
+                gram = tuple(words[i] for i in row)
+                i = keep[j]
+                found.append((int(first[i]), gram, int(count[i]), int(docs[i])))
+                beside[gram] = int(near[i])
+            table.parts = []
+        found.sort(key=lambda f: f[0])
+        grams = {gram: (count, docs) for _, gram, count, docs in found}
+        sides = self._sides(grams)
+
+        def adjacent(gram: tuple[str, ...]) -> dict[str, Any]:
+            return {"adj": sides.get(gram, Counter()), "adj_n": beside.get(gram, 0)}
+
+        return grams, adjacent
+
+    def _sides(self, grams: dict[tuple[str, ...], Any]) -> dict[tuple[str, ...], Counter[str]]:
+        words = self.words
+        out: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+        for table in self.sides:
+            if not table.parts:
+                continue
+            keys, (count,), _ = table.merge()
+            for *row, nb, c in zip(*[k.tolist() for k in keys], count.tolist(), strict=True):
+                gram = tuple(words[i] for i in row)
+                if gram in grams:
+                    out[gram][words[nb]] += c
+            table.parts = []
+        return out
 
 
 def _top(counter: Counter[str]) -> str:
