@@ -87,9 +87,10 @@ class MappedText:
         """
         text = self.text
         pieces: list[str] = []
-        starts: list[np.ndarray] = []
-        ends: list[np.ndarray] = []
-        pos = 0
+        # the new maps, run by run: (length, first index into starts, into ends, step 1 or 0)
+        runs: list[tuple[int, int, int, int]] = []
+        inserted: list[tuple[int, int, int]] = []  # (new offset, length, anchor) of pure insertions
+        pos = out = 0
         for start, end, repl in edits:
             if start < pos or end < start or end > len(text):
                 raise ValueError(
@@ -97,31 +98,42 @@ class MappedText:
                 )
             if start > pos:
                 pieces.append(text[pos:start])
-                starts.append(self.starts[pos:start])
-                ends.append(self.ends[pos:start])
+                runs.append((start - pos, pos, pos, 1))
+                out += start - pos
             if repl:
                 pieces.append(repl)
-                if end - start == len(repl):
-                    starts.append(self.starts[start:end])
-                    ends.append(self.ends[start:end])
+                size = len(repl)
+                if end - start == size:
+                    runs.append((size, start, start, 1))
+                elif end > start:
+                    runs.append((size, start, end - 1, 0))
                 else:
-                    if end > start:
-                        s, e = int(self.starts[start]), int(self.ends[end - 1])
-                    else:
-                        s = e = self._anchor(start)
-                    starts.append(np.full(len(repl), s, dtype=np.int64))
-                    ends.append(np.full(len(repl), e, dtype=np.int64))
+                    runs.append((size, 0, 0, 0))
+                    inserted.append((out, size, self._anchor(start)))
+                out += size
             pos = end
         if not pieces and pos == 0:
             return self
         pieces.append(text[pos:])
-        starts.append(self.starts[pos:])
-        ends.append(self.ends[pos:])
-        return MappedText(
-            "".join(pieces),
-            np.concatenate(starts) if starts else np.zeros(0, np.int64),
-            np.concatenate(ends) if ends else np.zeros(0, np.int64),
-        )
+        runs.append((len(text) - pos, pos, pos, 1))
+        starts, ends = self._runs(runs, out + len(text) - pos)
+        for at, size, anchor in inserted:
+            starts[at : at + size] = anchor
+            ends[at : at + size] = anchor
+        return MappedText("".join(pieces), starts, ends)
+
+    def _runs(self, runs: list[tuple[int, int, int, int]], total: int) -> tuple[np.ndarray, np.ndarray]:
+        """The new maps from runs of (length, first start index, first end index, step), built with a
+        few whole-array operations instead of one small array per edit."""
+        spec = np.array(runs, dtype=np.int64).reshape(-1, 4)
+        sizes, first_s, first_e, step = spec.T
+        offsets = np.cumsum(sizes) - sizes
+        steps = np.repeat(step, sizes) * np.arange(total, dtype=np.int64)
+        idx_s = np.repeat(first_s - step * offsets, sizes) + steps
+        idx_e = np.repeat(first_e - step * offsets, sizes) + steps
+        if not len(self.starts):  # only insertions into an empty text: every value is an anchor
+            return np.zeros(total, np.int64), np.zeros(total, np.int64)
+        return self.starts[idx_s], self.ends[idx_e]
 
     def sub(self, pattern: re.Pattern[str] | str, repl: str | Callable[[re.Match[str]], str]) -> MappedText:
         """``re.sub`` that keeps the map."""

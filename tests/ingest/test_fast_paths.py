@@ -171,3 +171,18 @@ def test_region_from_text_finds_the_longest_earliest_name(data):
     )
     text = "".join(parts)
     assert filenames.region_from_text(text) == _plain_region(text)
+
+
+LINE_TEXT = st.lists(
+    st.sampled_from(
+        ["中文", "ab", " ", "\u3000", "\n", "\r\n", "\r", "\x0b", "\x85", "\u2028", "𠀀", "é", "\ud800"]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINE_TEXT)
+def test_line_widths_measured_at_once_equal_display_width(text):
+    lines = lay.scan_lines(text)
+    assert [ln.width for ln in lines] == [lay.display_width(ln.body) for ln in lines]

@@ -67,6 +67,7 @@ _HEADING_RX = re.compile(
 )
 _BULLET_RX = re.compile(r"^\s*[\ue000-\uf8ff●•■◆▪►√]")
 _ASCII_RX = re.compile(r"[\x00-\x7f]")
+_MID_END_RX = re.compile(rf"[{HAN}A-Za-z0-9，、“（《]")
 
 
 def display_width(text: str) -> int:
@@ -92,6 +93,7 @@ class Line:
     body: str
     trail: bool
     kind: str = "text"
+    width: int = 0  # display_width(body), measured for all lines at once by scan_lines
 
     @property
     def content_start(self) -> int:
@@ -135,8 +137,9 @@ class Repaired:
 
 
 def scan_lines(raw: str) -> list[Line]:
-    """Split ``raw`` into lines with their offsets (any line break convention)."""
+    """Split ``raw`` into lines with their offsets (any line break convention) and display widths."""
     lines: list[Line] = []
+    bounds: list[int] = []  # body start and end of every line, for the widths
     pos = 0
     for no, chunk in enumerate(raw.splitlines(keepends=True), start=1):
         content = chunk.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
@@ -144,8 +147,24 @@ def scan_lines(raw: str) -> list[Line]:
         lead = len(content) - len(content.lstrip()) if body else len(content)
         trail = bool(body) and content != content.rstrip()
         lines.append(Line(no, pos, lead, body, trail, "text" if body else "blank"))
+        bounds += (pos + lead, pos + lead + len(body))
         pos += len(chunk)
+    for ln, width in zip(lines, _widths(raw, bounds), strict=True):
+        ln.width = width
     return lines
+
+
+def _widths(raw: str, bounds: list[int]) -> list[int]:
+    """:func:`display_width` of every ``raw[start:end]`` (flat start, end pairs) from one pass that
+    finds the ASCII characters of the whole text."""
+    spans = np.array(bounds, dtype=np.int64).reshape(-1, 2)
+    sizes = spans[:, 1] - spans[:, 0]
+    if raw.isascii():
+        return sizes.tolist()
+    codes = np.frombuffer(raw.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    ascii_at = np.flatnonzero(codes < 0x80)
+    found = np.searchsorted(ascii_at, spans[:, 1]) - np.searchsorted(ascii_at, spans[:, 0])
+    return (2 * sizes - found).tolist()
 
 
 def _text_indices(lines: list[Line]) -> list[int]:
@@ -156,7 +175,7 @@ def _local_width(lines: list[Line], idx: list[int]) -> np.ndarray:
     widths = np.zeros(len(lines), dtype=np.int64)
     if not idx:
         return widths
-    w = np.array([display_width(lines[i].body) for i in idx], dtype=np.int64)
+    w = np.array([lines[i].width for i in idx], dtype=np.int64)
     half = 6
     padded = np.pad(w, half, mode="edge")
     windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
@@ -166,13 +185,13 @@ def _local_width(lines: list[Line], idx: list[int]) -> np.ndarray:
 
 def _is_wrapped(lines: list[Line], idx: list[int]) -> bool:
     """Hard-wrapped text: many full lines stop mid-sentence (a paragraph-per-line file does not)."""
-    long = [lines[i].body for i in idx if display_width(lines[i].body) >= 20]
+    long = [lines[i] for i in idx if lines[i].width >= 20]
     if len(long) < 5:
         return False
-    widths = sorted(display_width(b) for b in long)
+    widths = sorted(ln.width for ln in long)
     if widths[len(widths) // 2] > 130:  # paragraphs on one line each, not a printed column
         return False
-    mid = sum(1 for b in long if re.match(rf"[{HAN}A-Za-z0-9，、“（《]", b[-1]))
+    mid = sum(1 for ln in long if _MID_END_RX.match(ln.body[-1]))
     return mid / len(long) >= 0.3
 
 
@@ -340,7 +359,7 @@ def _breaks(a: Line, b: Line, column: int, blank_between: bool, info: LayoutInfo
         return False
     if is_heading(b.body) or _BULLET_RX.match(b.body):
         return True
-    wa = display_width(a.body)
+    wa = a.width
     if a.trail:
         # a trailing space ends paragraphs, headings and bylines; inside a full body line that
         # stops on a character (通过新质生产␠/力…) it is noise
@@ -352,7 +371,7 @@ def _breaks(a: Line, b: Line, column: int, blank_between: bool, info: LayoutInfo
         return _short(wa, column, 4)
     if _short(wa, column, int(column * 0.4)):
         # a short line without final punctuation: a heading, unless table cells follow
-        return not (_short(display_width(b.body), column, int(column * 0.4)) and not is_heading(b.body))
+        return not (_short(b.width, column, int(column * 0.4)) and not is_heading(b.body))
     return False
 
 
@@ -371,6 +390,8 @@ def _join(a: Line, b: Line) -> tuple[int, str]:
 def paragraph_starts(lines: list[Line], info: LayoutInfo) -> set[int]:
     """Indices of the text lines that open a paragraph (the first text line always does)."""
     idx = _text_indices(lines)
+    if not info.wrapped:  # every text line is a paragraph of its own
+        return set(idx)
     starts = set(idx[:1])
     head = lines[idx[0]] if idx else None
     for p, q in itertools.pairwise(idx):

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..types import Issue
-from .layout import HAN, LayoutInfo, Line, display_width, is_heading, paragraph_starts
+from .layout import HAN, LayoutInfo, Line, is_heading, paragraph_starts
 from .manifest import FileEntry
 
 __all__ = ["Piece", "plan_pieces"]
@@ -136,7 +136,7 @@ def _detect_bylines(lines: list[Line], width: np.ndarray) -> list[int]:
     for i, ln in enumerate(lines):
         if ln.kind != "text":
             continue
-        if len(width) and display_width(ln.body) > width[i] - 4 and not (ln.lead and ln.trail):
+        if len(width) and ln.width > width[i] - 4 and not (ln.lead and ln.trail):
             continue
         s = _byline_strength(ln)
         if s and _after_boundary(lines, i, ids):
