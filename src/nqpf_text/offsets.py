@@ -87,8 +87,8 @@ class MappedText:
         """
         text = self.text
         pieces: list[str] = []
-        # the new maps, run by run: (length, first index into starts, into ends, step 1 or 0)
-        runs: list[tuple[int, int, int, int]] = []
+        # the new maps, run by run, flat: length, first index into starts, into ends, step (1 or 0)
+        runs: list[int] = []
         inserted: list[tuple[int, int, int]] = []  # (new offset, length, anchor) of pure insertions
         pos = out = 0
         for start, end, repl in edits:
@@ -98,31 +98,31 @@ class MappedText:
                 )
             if start > pos:
                 pieces.append(text[pos:start])
-                runs.append((start - pos, pos, pos, 1))
+                runs += (start - pos, pos, pos, 1)
                 out += start - pos
             if repl:
                 pieces.append(repl)
                 size = len(repl)
                 if end - start == size:
-                    runs.append((size, start, start, 1))
+                    runs += (size, start, start, 1)
                 elif end > start:
-                    runs.append((size, start, end - 1, 0))
+                    runs += (size, start, end - 1, 0)
                 else:
-                    runs.append((size, 0, 0, 0))
+                    runs += (size, 0, 0, 0)
                     inserted.append((out, size, self._anchor(start)))
                 out += size
             pos = end
         if not pieces and pos == 0:
             return self
         pieces.append(text[pos:])
-        runs.append((len(text) - pos, pos, pos, 1))
+        runs += (len(text) - pos, pos, pos, 1)
         starts, ends = self._runs(runs, out + len(text) - pos)
         for at, size, anchor in inserted:
             starts[at : at + size] = anchor
             ends[at : at + size] = anchor
         return MappedText("".join(pieces), starts, ends)
 
-    def _runs(self, runs: list[tuple[int, int, int, int]], total: int) -> tuple[np.ndarray, np.ndarray]:
+    def _runs(self, runs: list[int], total: int) -> tuple[np.ndarray, np.ndarray]:
         """The new maps from runs of (length, first start index, first end index, step), built with a
         few whole-array operations instead of one small array per edit."""
         spec = np.array(runs, dtype=np.int64).reshape(-1, 4)

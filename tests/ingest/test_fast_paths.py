@@ -186,3 +186,13 @@ LINE_TEXT = st.lists(
 def test_line_widths_measured_at_once_equal_display_width(text):
     lines = lay.scan_lines(text)
     assert [ln.width for ln in lines] == [lay.display_width(ln.body) for ln in lines]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["摘", "要", " ", "\n", "关键词", "参考文献", "关", "x"]), max_size=20))
+def test_academic_heading_pattern_matches_like_its_plain_form(parts):
+    from nqpf_text.ingest import corpus
+
+    text = "".join(parts)
+    plain = re.compile(r"^(?:摘\s*要|关键词|参考文献)", re.M)
+    assert _spans(corpus._ACADEMIC_HEADING, text) == _spans(plain, text)

@@ -69,6 +69,8 @@ _MAIN_FIELDS = set(DOCUMENT_COLUMNS)
 _MANIFEST_NAMES = {"manifest.yaml", "manifest.yml"}
 _MARKDOWN = re.compile(r"^#{1,6}[ \t]+|^[ \t]*(?:[-*+]|>)[ \t]+|\*\*|__", re.M)
 # (?<!\d)(20\d{2}|19\d{2})年…, with the lookbehind after the first digit so the scan skips to 1 and 2
+# ^(?:摘\s*要|关键词|参考文献) in multi-line mode, with the line-start test after the first character
+_ACADEMIC_HEADING = re.compile(r"摘(?<=^摘)\s*要|关(?<=^关)键词|参(?<=^参)考文献", re.M)
 _FULL_DATE = re.compile(r"(2(?<!\d2)0\d{2}|1(?<!\d1)9\d{2})年(\d{1,2})月(?:(\d{1,2})日)?")
 
 
@@ -224,7 +226,7 @@ def _finish_meta(meta: dict[str, Any], text: str, footnotes: list[Footnote]) -> 
             meta["title"] = first[0]
     if not meta.get("kind"):
         refs = sum(1 for f in footnotes if f.marker.startswith(("[", "［", "〔")))
-        if refs >= 5 or re.search(r"^(?:摘\s*要|关键词|参考文献)", text, re.M):
+        if refs >= 5 or _ACADEMIC_HEADING.search(text):
             meta["kind"] = "academic paper"
 
 

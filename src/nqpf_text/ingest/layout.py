@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -68,6 +67,7 @@ _HEADING_RX = re.compile(
 _BULLET_RX = re.compile(r"^\s*[\ue000-\uf8ff●•■◆▪►√]")
 _ASCII_RX = re.compile(r"[\x00-\x7f]")
 _MID_END_RX = re.compile(rf"[{HAN}A-Za-z0-9，、“（《]")
+_WORD_CHAR_RX = re.compile(rf"[{HAN}A-Za-z0-9]")
 
 
 def display_width(text: str) -> int:
@@ -237,11 +237,13 @@ def _mark_headers(lines: list[Line], info: LayoutInfo) -> None:
                 info.journal.setdefault("outlet", m.group("outlet"))
                 info.journal.setdefault("year", m.group("year"))
                 info.journal.setdefault("issue", m.group("issue"))
-    counts = Counter(ln.body for ln in lines if ln.kind == "text" and len(ln.body) <= 30)
-    for body, n in counts.items():
-        if n < 3 or len(re.findall(f"[{HAN}]", body)) < 4 or re.search(r"[，、。；！？：,;]", body):
+    short: dict[str, list[int]] = {}  # body → its text lines (marking one body leaves the others)
+    for i, ln in enumerate(lines):
+        if ln.kind == "text" and len(ln.body) <= 30:
+            short.setdefault(ln.body, []).append(i)
+    for body, where in short.items():
+        if len(where) < 3 or len(re.findall(f"[{HAN}]", body)) < 4 or re.search(r"[，、。；！？：,;]", body):
             continue
-        where = [i for i, ln in enumerate(lines) if ln.kind == "text" and ln.body == body]
         if not any(lines[i].trail for i in where) and any(_at_page_break(lines, i) for i in where):
             for i in where:
                 lines[i].kind = "header"
@@ -253,7 +255,7 @@ def _at_page_break(lines: list[Line], i: int) -> bool:
     prev = _prev_text(lines, i)
     if prev is None:
         return False
-    nxt = next((ln for ln in lines[i + 1 :] if ln.kind == "text"), None)
+    nxt = next((lines[k] for k in range(i + 1, len(lines)) if lines[k].kind == "text"), None)
     cut = not _ends_sentence(prev.body) and prev.body[-1] not in _CLOSERS
     return cut and nxt is not None and nxt.lead > 0
 
@@ -365,7 +367,7 @@ def _breaks(a: Line, b: Line, column: int, blank_between: bool, info: LayoutInfo
         # stops on a character (通过新质生产␠/力…) it is noise
         latin = last.isascii() and last.isalnum()  # proportional type: Latin lines vary in width
         full = not _short(wa, column, int(column * 0.25) if latin else 4)
-        mid_word = bool(re.match(rf"[{HAN}A-Za-z0-9]", last)) and full
+        mid_word = bool(_WORD_CHAR_RX.match(last)) and full
         return not (mid_word and (head is not a or latin) and not is_heading(head.body))
     if _ends_sentence(a.body) or last in "：:":
         return _short(wa, column, 4)
@@ -395,7 +397,7 @@ def paragraph_starts(lines: list[Line], info: LayoutInfo) -> set[int]:
     starts = set(idx[:1])
     head = lines[idx[0]] if idx else None
     for p, q in itertools.pairwise(idx):
-        blank = any(lines[k].kind == "blank" for k in range(p + 1, q))
+        blank = q > p + 1 and any(lines[k].kind == "blank" for k in range(p + 1, q))
         column = int(info.width[p]) if len(info.width) else 0
         if _breaks(lines[p], lines[q], column, blank, info, head):  # type: ignore[arg-type]
             starts.add(q)
