@@ -196,3 +196,12 @@ def test_academic_heading_pattern_matches_like_its_plain_form(parts):
     text = "".join(parts)
     plain = re.compile(r"^(?:摘\s*要|关键词|参考文献)", re.M)
     assert _spans(corpus._ACADEMIC_HEADING, text) == _spans(plain, text)
+
+
+@given(st.binary(max_size=300))
+def test_control_bytes_and_blank_test_agree_with_their_plain_forms(data):
+    from nqpf_text.ingest import decode
+
+    assert decode._control_bytes(data) == len(decode._BINARY_CTRL.findall(data.decode("latin-1")))
+    blank = not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe")
+    assert (decode._NOT_BLANK.search(data) is None) == blank

@@ -32,6 +32,8 @@ _COMMON = set(
     "戰國歲覽條將數據資質勞區團導處務當變應試議論設計統總線鐵電話讓運達選歷雖認識規劃強積極參與縣報聲"
 )
 _BINARY_CTRL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CTRL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])  # the bytes _BINARY_CTRL finds
+_NOT_BLANK = re.compile(rb"[^ \t\r\n\x00\xef\xbb\xbf\xff\xfe]")
 _UTF8_REPORT_LIMIT = 20
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]")
 
@@ -106,12 +108,17 @@ def _utf16_guess(data: bytes) -> str | None:
     return None
 
 
+def _control_bytes(sample: bytes) -> int:
+    """How many bytes of ``sample`` are control characters (what ``_BINARY_CTRL`` finds in its
+    Latin-1 reading), counted by deleting them at C speed."""
+    return len(sample) - len(sample.translate(None, _CTRL_BYTES))
+
+
 def _is_binary(data: bytes) -> bool:
     sample = data[:65536]
     if b"\x00" in sample:
         return True
-    ctrl = len(_BINARY_CTRL.findall(sample.decode("latin-1")))
-    return ctrl > max(8, len(sample) // 20)
+    return _control_bytes(sample) > max(8, len(sample) // 20)
 
 
 def _utf8_damage(data: bytes) -> list[tuple[int, str]]:
@@ -200,7 +207,7 @@ def _nul_bytes(data: bytes, path: object) -> tuple[bytes, list[tuple[int, str]]]
     trailing = len(data) - len(body)
     inner = body.count(b"\x00")
     sample = body[:65536].replace(b"\x00", b"")
-    ctrl = len(_BINARY_CTRL.findall(sample.decode("latin-1")))
+    ctrl = _control_bytes(sample)
     if inner > max(2, len(body) // 1000) or ctrl > len(sample) // 1000:
         raise InputError(path, "binary file (NUL bytes), not text")
     damage = [(m.start(), "NUL byte, replaced with U+FFFD") for m in re.finditer(b"\x00", body)]
@@ -245,7 +252,7 @@ def _mixed(data: bytes) -> Decoded | None:
 
 def decode_bytes(data: bytes, path: object = "<bytes>") -> Decoded:
     """Decode a text file's bytes; raise :class:`InputError` for empty or binary content."""
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+    if not _NOT_BLANK.search(data):  # nothing but blanks, NULs and byte-order-mark bytes
         if data and not data.strip(b"\x00"):
             raise InputError(path, "file holds only NUL bytes (an interrupted download?)")
         raise InputError(path, "empty file" if not data else "file holds only whitespace")
