@@ -41,7 +41,6 @@ __all__ = [
     "documents_from_inputs",
     "fit_linker",
     "ingest",
-    "link_frame",
     "mention_frame",
     "prepare",
     "run",
@@ -267,14 +266,6 @@ def _links_from_rows(rows: list[tuple[Any, ...]], boilerplate: Sequence[bool]) -
     return frame
 
 
-def link_frame(statements: Iterable[Statement]) -> pd.DataFrame:
-    """One row per (statement, indicator) link, best first within a statement."""
-    statements = list(statements)
-    rows = _link_rows(statements)
-    flags = [st.boilerplate for st in statements for _ in st.links]
-    return _links_from_rows(rows, flags)
-
-
 def _document_row(d: Document) -> dict[str, Any]:
     row: dict[str, Any] = {"doc": d.doc, "source": d.source}
     row.update({c: d.meta.get(c) for c in _META_COLS})
@@ -463,6 +454,8 @@ def build_tables(
     progress: Progress = _noop,
 ) -> CorpusTables:
     """Tag and link prepared documents (all in memory) and collect every table."""
+    from .link import statements_frame
+
     mentions = []
     for i, doc in enumerate(documents, start=1):
         mentions.append(tagger.tag_document(doc) if tagger is not None else [])
@@ -480,7 +473,7 @@ def build_tables(
         sentences=sentences,
         footnotes=footnotes,
         mentions=mention_frame(documents, mentions),
-        links=link_frame(statements),
+        links=statements_frame(statements),
         skipped=skipped_frame,
         issues=issues_frame,
         lexicons=list(getattr(tagger, "lexicons", [])),
@@ -1102,6 +1095,8 @@ class _Collector:
         return self._assemble()
 
     def _assemble(self) -> Collected:
+        from .link import statements_frame
+
         events: list[tuple[int, Any]] = list(self.plan.skipped)
         doc_rows: list[dict[str, Any]] = []
         parts: list[tuple[dict[str, str], _Structure]] = []
@@ -1137,7 +1132,7 @@ class _Collector:
             sentences=sentences,
             footnotes=footnotes,
             mentions=_mentions(files, flagged) if self.lexicons is not None else _empty_mentions(),
-            links=_links(files, flagged) if self.framework is not None else link_frame([]),
+            links=_links(files, flagged) if self.framework is not None else statements_frame([]),
             skipped=skipped_frame,
             issues=issues_frame,
             lexicons=list(self.lexicons or []),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ._common import attr, per_10k, sort_docs
@@ -44,20 +45,55 @@ def _spans(mentions: pd.DataFrame) -> pd.DataFrame:
     return m[cols]
 
 
-def _stats(spans: pd.DataFrame, n_docs: int, chars: int, nb_chars: int) -> dict[str, Any]:
-    unique = spans.drop_duplicates(["doc", "start", "end"])
-    nb = unique[~unique["boilerplate"]]
-    docs, nb_docs = unique["doc"].nunique(), nb["doc"].nunique()
-    return {
-        "count": len(unique),
-        "documents": docs,
-        "doc_share": round(docs / n_docs, 4) if n_docs else 0.0,
-        "per_10k": per_10k(len(unique), chars),
-        "count_no_boilerplate": len(nb),
-        "documents_no_boilerplate": nb_docs,
-        "doc_share_no_boilerplate": round(nb_docs / n_docs, 4) if n_docs else 0.0,
-        "per_10k_no_boilerplate": per_10k(len(nb), nb_chars),
-    }
+class _Spans:
+    """The spans as integer arrays, so that one term's statistics cost a few array operations.
+
+    A span is one (doc, start, end); ``drop_duplicates`` on those columns kept the first mention of
+    each span, and every mention of a span shares its sentence's boilerplate flag.
+    """
+
+    def __init__(self, spans: pd.DataFrame) -> None:
+        import numpy as np
+
+        self.frame = spans
+        self.span = (
+            spans.groupby(["doc", "start", "end"], sort=False).ngroup().to_numpy()
+            if len(spans)
+            else np.zeros(0, np.int64)
+        )
+        n = int(self.span.max()) + 1 if len(self.span) else 0
+        self.span_doc = np.zeros(n, np.int64)
+        self.span_nb = np.zeros(n, bool)
+        self.span_doc[self.span] = pd.factorize(spans["doc"])[0] if len(spans) else []
+        self.span_nb[self.span] = ~spans["boilerplate"].to_numpy(dtype=bool) if len(spans) else []
+        self.ids = pd.factorize(spans["id"])[0] if len(spans) else np.zeros(0, np.int64)
+        self.id_codes = {v: k for k, v in enumerate(pd.unique(spans["id"]))} if len(spans) else {}
+        self.by_term = spans.groupby(["lexicon", "term"], sort=False).indices if len(spans) else {}
+        self.by_entry = spans.groupby(["lexicon", "id"], sort=False).indices if len(spans) else {}
+
+    def with_ids(self, rows: Any, ids: Sequence[str]) -> Any:
+        import numpy as np
+
+        codes = [self.id_codes[i] for i in ids if i in self.id_codes]
+        return rows[np.isin(self.ids[rows], codes)]
+
+    def stats(self, rows: Any, n_docs: int, chars: int, nb_chars: int) -> dict[str, Any]:
+        import numpy as np
+
+        spans = np.unique(self.span[rows])
+        nb = spans[self.span_nb[spans]]
+        docs = len(np.unique(self.span_doc[spans]))
+        nb_docs = len(np.unique(self.span_doc[nb]))
+        return {
+            "count": len(spans),
+            "documents": docs,
+            "doc_share": round(docs / n_docs, 4) if n_docs else 0.0,
+            "per_10k": per_10k(len(spans), chars),
+            "count_no_boilerplate": len(nb),
+            "documents_no_boilerplate": nb_docs,
+            "doc_share_no_boilerplate": round(nb_docs / n_docs, 4) if n_docs else 0.0,
+            "per_10k_no_boilerplate": per_10k(len(nb), nb_chars),
+        }
 
 
 def _boilerplate_chars(sentences: pd.DataFrame | None) -> int:
@@ -78,9 +114,8 @@ def keyword_coverage(
     n_docs = len(documents)
     chars = int(documents["chars"].sum()) if n_docs else 0
     nb_chars = max(0, chars - _boilerplate_chars(sentences))
-    by_term = {key: g for key, g in spans.groupby(["lexicon", "term"], sort=False)}
-    by_entry = {key: g for key, g in spans.groupby(["lexicon", "id"], sort=False)}
-    empty = spans.iloc[0:0]
+    index = _Spans(spans)
+    none = np.zeros(0, np.int64)
     rows: list[dict[str, Any]] = []
     seen: set[tuple[str, str, str]] = set()
     for lex in lexicons:
@@ -99,32 +134,40 @@ def keyword_coverage(
                 "level": attr(entry, "level"),
             }
             for term in dict.fromkeys(plain):
-                found = by_term.get((lex_name, term), empty)
-                found = found[found["id"].isin(ids)]
+                found = index.with_ids(index.by_term.get((lex_name, term), none), ids)
                 seen.update((lex_name, term, i) for i in ids)
-                rows.append({**base, "term": term, "kind": "term", **_stats(found, n_docs, chars, nb_chars)})
+                rows.append(
+                    {**base, "term": term, "kind": "term", **index.stats(found, n_docs, chars, nb_chars)}
+                )
             if patterns:
-                found = pd.concat([by_entry.get((lex_name, i), empty) for i in ids])
-                found = found[~found["term"].isin(plain)]
-                seen.update((lex_name, t, i) for t in found["term"] for i in ids)
+                found = np.concatenate([index.by_entry.get((lex_name, i), none) for i in ids])
+                terms = spans["term"].to_numpy()[found]
+                found = found[~pd.Series(terms, dtype=object).isin(plain).to_numpy()]
+                seen.update((lex_name, t, i) for t in set(spans["term"].to_numpy()[found]) for i in ids)
                 rows.append(
                     {
                         **base,
                         "term": " | ".join(patterns),
                         "kind": "pattern",
-                        **_stats(found, n_docs, chars, nb_chars),
+                        **index.stats(found, n_docs, chars, nb_chars),
                     }
                 )
-    rows += _unlisted(spans, seen, n_docs, chars, nb_chars)
+    rows += _unlisted(index, seen, n_docs, chars, nb_chars)
     return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
 
 
-def _unlisted(spans: pd.DataFrame, seen: set, n_docs: int, chars: int, nb_chars: int) -> list[dict]:
+def _unlisted(index: _Spans, seen: set, n_docs: int, chars: int, nb_chars: int) -> list[dict]:
     """Mentions from lexicons the report was not given (kept, so no count silently disappears)."""
+    import numpy as np
+
+    spans = index.frame
     rows = []
     keys = zip(spans["lexicon"], spans["term"], spans["id"], strict=True)
-    rest = spans[[key not in seen for key in keys]] if not spans.empty else spans
-    for (lex, term, rid), group in rest.groupby(["lexicon", "term", "id"], sort=True):
+    rest = np.flatnonzero([key not in seen for key in keys]) if not spans.empty else np.zeros(0, np.int64)
+    if not len(rest):
+        return rows
+    groups = spans.iloc[rest].groupby(["lexicon", "term", "id"], sort=True).indices
+    for (lex, term, rid), where in groups.items():
         rows.append(
             {
                 "lexicon": lex,
@@ -135,7 +178,7 @@ def _unlisted(spans: pd.DataFrame, seen: set, n_docs: int, chars: int, nb_chars:
                 "name": None,
                 "group": None,
                 "level": None,
-                **_stats(group, n_docs, chars, nb_chars),
+                **index.stats(rest[where], n_docs, chars, nb_chars),
             }
         )
     return rows

@@ -92,25 +92,23 @@ def _xlsx_value(value: Any) -> Any:
 
 
 def xlsx_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
-    """One sheet per table, deterministic bytes (fixed properties and ZIP times)."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import TYPE_STRING
+    """One sheet per table, deterministic bytes (fixed properties and ZIP times).
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    The workbook is written in openpyxl's write-only mode: rows go straight to the sheet's XML
+    instead of living as cell objects until the end (time and memory follow one row, not the book).
+    """
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
     for sheet_name, (table_name, frame) in zip(_sheet_names(list(tables)), tables.items(), strict=True):
         ws = wb.create_sheet(sheet_name)
+        ws.freeze_panes = "A2"
         ws.append([str(c) for c in frame.columns])
         if len(frame) > _XLSX_ROW_LIMIT:  # Excel's limit; the CSV file has every row
             frame = frame.head(_XLSX_ROW_LIMIT - 1)
             ws.append([f"… first {_XLSX_ROW_LIMIT - 1:,} rows; tables/{table_name}.csv has all of them"])
         for row in frame.itertuples(index=False):
-            ws.append([_xlsx_value(v) for v in row])
-        for cells in ws.iter_rows(min_row=2):
-            for cell in cells:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = TYPE_STRING  # text, not a formula
-        ws.freeze_panes = "A2"
+            ws.append([_xlsx_cell(ws, v) for v in row])
     props = wb.properties
     props.creator = "nqpf_text"
     props.lastModifiedBy = "nqpf_text"
@@ -118,6 +116,19 @@ def xlsx_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return _normalize_zip(buf.getvalue())
+
+
+def _xlsx_cell(ws: Any, value: Any) -> Any:
+    """A cell's value, or a cell typed as text when the string would otherwise become a formula."""
+    value = _xlsx_value(value)
+    if isinstance(value, str) and value.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import TYPE_STRING
+
+        cell = WriteOnlyCell(ws, value)
+        cell.data_type = TYPE_STRING  # text, not a formula
+        return cell
+    return value
 
 
 def _normalize_zip(data: bytes) -> bytes:
