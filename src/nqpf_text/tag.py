@@ -3,20 +3,27 @@
 Terms are searched as raw strings (Aho-Corasick), so segmentation can never hide one. The
 segmenter is consulted only to *reject* short, ambiguous candidates that cut through a word
 (中部 in 集中部署), and only on the sentences where such a candidate occurs.
+
+Speed: what a matched string may stand for is worked out once per term when the tagger is built
+(:class:`_Plan`), candidates are plain tuples taken in leftmost-longest order, and a candidate is
+checked (context, word boundaries) only when no longer match already covers it; a mention's fields
+that depend on the entry alone are computed once per entry and role.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import regex
 
 from .errors import InputError
 from .lexicon import CONTEXT_WINDOW, Entry, Lexicon, TermRule, load_lexicons
-from .match import Hit, TermIndex, leftmost_longest
+from .match import TermIndex
 from .segment import Segmenter, split_sentences
 from .types import Document, Mention, Sentence
 
@@ -24,6 +31,10 @@ __all__ = ["Tagger", "kwic_lookup", "lexicon_stats", "mentions_frame"]
 
 PATTERN_TIMEOUT = 2.0  # seconds one lexicon regex may spend on one document
 MAX_SEGMENT_SPAN = 400  # longer sentences are segmented in a window around the candidate
+
+# The static fields of a mention: category, id, name, group, role, province, macro, lexicon.
+_Template = tuple[str, str, str, str | None, str | None, str | None, str | None, str]
+_Kept = tuple[tuple[int, str], ...]  # (claim number, role) of the claims a match keeps
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +44,28 @@ class _Claim:
     lexicon: int
     entry: Entry | None
     rule: TermRule | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Check:
+    """How one claim is checked at a match, read off its rule once."""
+
+    key: int  # the claim's number in ``Tagger._claims``
+    rule: TermRule | None  # None: an exclusion, always kept
+    context: bool  # the rule has context conditions
+    suffixes: tuple[str, ...]  # org suffixes of its lexicon: role "org" when one follows the match
+    boundary: bool  # a "place" match must fall on word boundaries
+    start_only: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Everything the tagger does with one matched string (a term, or one regex's matches)."""
+
+    checks: tuple[_Check, ...]
+    fixed: _Kept | None  # the kept claims when no check can drop one or change its role
+    place: bool  # a claim names a province or city (for ``not_after_place``)
+    probes: tuple[int, ...] = ()  # regexes (numbers in ``Tagger._patterns``) that need this string
 
 
 class Tagger:
@@ -58,29 +91,30 @@ class Tagger:
         self.lexicons = list(lexicons) if lexicons is not None else load_lexicons(extra_lexicons)
         self.backend = backend
         self._entries: dict[str, Entry] = {}
-        claims: list[tuple[str, _Claim]] = []
-        self._patterns: list[tuple[regex.Pattern[str], _Claim]] = []
+        self._claims: list[_Claim] = []
+        by_term: dict[str, list[_Claim]] = {}
+        patterns: list[tuple[regex.Pattern[str], _Claim]] = []
         self._org_suffixes: dict[int, tuple[str, ...]] = {}
         for li, lex in enumerate(self.lexicons):
             self._org_suffixes[li] = tuple(sorted(lex.org_suffixes, key=len, reverse=True))
             for term in lex.exclude:
-                claims.append((term, _Claim(li, None, None)))
+                by_term.setdefault(term, []).append(_Claim(li, None, None))
             for entry in lex:
                 self._entries.setdefault(entry.id, entry)
                 for rule in entry.terms:
                     claim = _Claim(li, entry, rule)
                     if rule.term is not None:
-                        claims.append((rule.term, claim))
+                        by_term.setdefault(rule.term, []).append(claim)
                     elif rule.pattern is not None:
                         try:
-                            self._patterns.append((regex.compile(rule.pattern), claim))
+                            rx = regex.compile(rule.pattern)
                         except regex.error as exc:
                             raise InputError(
                                 lex.path,
                                 f"pattern {rule.pattern!r} does not compile: {exc}",
                                 f"line {rule.line}",
                             ) from None
-        self._index: TermIndex[_Claim] = TermIndex(claims)
+                        patterns.append((rx, claim))
         self._places = frozenset(
             e.id
             for lex in self.lexicons
@@ -88,7 +122,43 @@ class Tagger:
             for e in lex
             if e.level in ("province", "city")
         )
+        self._patterns: list[tuple[regex.Pattern[str], _Claim, _Plan, tuple[str, ...] | None]] = [
+            (rx, claim, self._plan([claim]), _required_literals(rx.pattern)) for rx, claim in patterns
+        ]
+        # A regex runs only on texts holding one of its required literals; the literals ride in the
+        # term automaton (a literal that is no term has a plan that keeps nothing).
+        probes: dict[str, list[int]] = {}
+        for i, (*_, literals) in enumerate(self._patterns):
+            for literal in literals or ():
+                probes.setdefault(literal, []).append(i)
+        self._index: TermIndex[_Plan] = TermIndex(
+            (string, self._plan(by_term.get(string, ()), probes.get(string, ())))
+            for string in {**dict.fromkeys(by_term), **dict.fromkeys(probes)}
+        )
+        self._recipes: dict[_Kept, tuple[_Template, ...]] = {}
         self._segmenter = Segmenter(self.user_words, backend=backend)
+
+    def _plan(self, claims: Sequence[_Claim], probes: Sequence[int] = ()) -> _Plan:
+        checks = []
+        for claim in claims:
+            key = len(self._claims)
+            self._claims.append(claim)
+            rule = claim.rule
+            context = rule is not None and bool(
+                rule.followed_by
+                or rule.not_followed_by
+                or rule.preceded_by
+                or rule.not_preceded_by
+                or rule.not_after_place
+            )
+            suffixes = self._org_suffixes.get(claim.lexicon, ()) if rule is not None else ()
+            boundary = rule is not None and rule.needs_boundary
+            checks.append(_Check(key, rule, context, suffixes, boundary, bool(rule and rule.start_only)))
+        fixed = None
+        if not any(c.context or c.suffixes or c.boundary for c in checks):
+            fixed = tuple((c.key, "" if c.rule is None else "place") for c in checks)
+        place = any(c.entry is not None and c.entry.id in self._places for c in claims)
+        return _Plan(tuple(checks), fixed, place, tuple(probes))
 
     @property
     def user_words(self) -> list[str]:
@@ -104,13 +174,19 @@ class Tagger:
 
     # -- matching ---------------------------------------------------------------------------
 
-    def _pattern_hits(self, text: str, source: str) -> list[Hit[_Claim]]:
+    def _pattern_hits(
+        self, text: str, source: str, found: list[tuple[int, int, str, tuple[_Plan]]]
+    ) -> list[tuple[int, int, str, tuple[_Plan]]]:
         hits = []
-        for rx, claim in self._patterns:
+        present = {i for h in found for i in h[3][0].probes}
+        for i, (rx, claim, plan, literals) in enumerate(self._patterns):
+            if literals is not None and i not in present:
+                continue  # every match holds one of its literals, and none occurs
             try:
                 for m in rx.finditer(text, timeout=PATTERN_TIMEOUT):
-                    if m.end() > m.start():
-                        hits.append(Hit(m.start(), m.end(), m.group(0), (claim,)))
+                    start, end = m.span()
+                    if end > start:
+                        hits.append((start, end, m.group(0), (plan,)))
             except TimeoutError:
                 lex = self.lexicons[claim.lexicon]
                 raise InputError(
@@ -119,23 +195,6 @@ class Tagger:
                     f"line {claim.rule.line}",  # type: ignore[union-attr]
                 ) from None
         return hits
-
-    def _org_role(self, text: str, end: int, li: int) -> bool:
-        suffixes = self._org_suffixes.get(li, ())
-        return bool(suffixes) and text.startswith(suffixes, end)
-
-    def _context_ok(self, text: str, hit: Hit[_Claim], rule: TermRule, place_ends: set[int]) -> bool:
-        after = text[hit.end : hit.end + CONTEXT_WINDOW]
-        before = text[max(0, hit.start - CONTEXT_WINDOW) : hit.start]
-        if rule.followed_by and not after.startswith(rule.followed_by):
-            return False
-        if rule.not_followed_by and after.startswith(rule.not_followed_by):
-            return False
-        if rule.preceded_by and not before.endswith(rule.preceded_by):
-            return False
-        if rule.not_preceded_by and before.endswith(rule.not_preceded_by):
-            return False
-        return not (rule.not_after_place and hit.start in place_ends)
 
     def match(
         self, text: str, *, sentences: Sequence[tuple[int, int]] | None = None, source: str = "-"
@@ -151,74 +210,115 @@ class Tagger:
         doc: str = "",
         placed: Sequence[Sentence] = (),
     ) -> list[Mention]:
-        """:meth:`match`, each mention made with its ``doc`` and the sentence of ``placed`` it starts in."""
-        raw_hits = self._index.find_all(text)
+        """:meth:`match`, each mention made with its ``doc`` and the sentence of ``placed`` it starts in.
+
+        Candidates come sorted by ``(start, -end)``; one that starts inside the last kept match is
+        dropped unchecked (leftmost-longest), any other is kept when one of its claims passes its
+        checks. Equal spans (a term and a regex matching the same string) pool their claims.
+        """
+        found = self._index.occurrences(text)
+        pooled = False
         if self._patterns:
-            raw_hits = sorted([*raw_hits, *self._pattern_hits(text, source)], key=lambda h: (h.start, -h.end))
-        place_ends = {
-            h.end for h in raw_hits for c in h.payloads if c.entry is not None and c.entry.id in self._places
-        }
-        sent_spans = list(sentences) if sentences is not None else None
-        sent_starts: list[int] = []
-        boundary_cache: dict[tuple[int, int], set[int]] = {}
-
-        def on_boundaries(start: int, end: int, start_only: bool) -> bool:
-            """Do ``start`` and ``end`` fall on word boundaries of the sentence around them?"""
-            nonlocal sent_spans
-            if sent_spans is None:
-                sent_spans = split_sentences(text) or [(0, len(text))]
-            if not sent_starts:
-                sent_starts.extend(s for s, _ in sent_spans)
-            i = max(0, bisect.bisect_right(sent_starts, start) - 1)
-            lo, hi = sent_spans[i]
-            if not (lo <= start and end <= hi) or hi - lo > MAX_SEGMENT_SPAN:
-                lo, hi = max(0, start - 40), min(len(text), end + 40)
-            if (lo, hi) not in boundary_cache:
-                boundary_cache[(lo, hi)] = {lo + b for b in self._segmenter.boundaries(text[lo:hi])}
-            bounds = boundary_cache[(lo, hi)]
-            return start in bounds and (start_only or end in bounds)
-
-        valid: list[Hit[tuple[_Claim, str]]] = []
-        for hit in raw_hits:
-            kept = []
-            for claim in hit.payloads:
-                rule = claim.rule
-                if rule is None:
-                    kept.append((claim, ""))
-                    continue
-                if not self._context_ok(text, hit, rule, place_ends):
-                    continue
-                role = "org" if self._org_role(text, hit.end, claim.lexicon) else "place"
-                if (
-                    role == "place"
-                    and rule.needs_boundary
-                    and not on_boundaries(hit.start, hit.end, rule.start_only)
-                ):
-                    continue
-                kept.append((claim, role))
-            if kept:
-                valid.append(Hit(hit.start, hit.end, hit.term, tuple(kept)))
-        merged = _merge_same_span(valid)
+            extra = self._pattern_hits(text, source, found)
+            if extra:
+                found = sorted([*found, *extra], key=lambda h: (h[0], -h[1]))
+                pooled = True
         mentions: list[Mention] = []
-        starts = [s.start for s in placed]
-        for hit in leftmost_longest(merged):
-            where: dict[str, Any] = {"doc": doc}
-            i = bisect.bisect_right(starts, hit.start) - 1
-            if i >= 0:
-                where.update(sentence=placed[i].index, boilerplate=placed[i].boilerplate)
-            mentions.extend(self._emit(text, hit, where))
+        if not found:
+            return mentions
+        recipes = self._recipes
+        starts = [s.start for s in placed] if placed else None
+        scan: _Scan | None = None
+        last_end = -1
+        i, n = 0, len(found)
+        while i < n:
+            start, end, term, (plan,) = found[i]
+            i += 1
+            if start < last_end:
+                continue
+            kept = plan.fixed
+            if kept is None:
+                if scan is None:
+                    scan = _Scan(text, found, sentences, placed, self._segmenter)
+                kept = self._kept(plan, start, end, scan)
+            if pooled:
+                while i < n and found[i][0] == start and found[i][1] == end:
+                    other = found[i][3][0]
+                    i += 1
+                    if other.fixed is not None:
+                        kept += other.fixed
+                    else:
+                        if scan is None:
+                            scan = _Scan(text, found, sentences, placed, self._segmenter)
+                        kept += self._kept(other, start, end, scan)
+            if not kept:
+                continue
+            last_end = end
+            recipe = recipes.get(kept)
+            if recipe is None:
+                recipe = recipes[kept] = self._recipe(kept)
+            if not recipe:
+                continue
+            sentence, boilerplate = -1, False
+            if starts is not None:
+                k = bisect.bisect_right(starts, start) - 1
+                if k >= 0:
+                    sentence, boilerplate = placed[k].index, placed[k].boilerplate
+            for category, id_, name, group, role, province, macro, lexicon in recipe:
+                mentions.append(
+                    _new_mention(
+                        {
+                            "doc": doc,
+                            "start": start,
+                            "end": end,
+                            "text": term,  # an exact match: equal to text[start:end]
+                            "category": category,
+                            "id": id_,
+                            "name": name,
+                            "term": term,
+                            "group": group,
+                            "role": role,
+                            "province": province,
+                            "macro": macro,
+                            "lexicon": lexicon,
+                            "sentence": sentence,
+                            "boilerplate": boilerplate,
+                            "extra": (),
+                        }
+                    )
+                )
         return mentions
 
-    def _emit(self, text: str, hit: Hit[tuple[_Claim, str]], where: dict[str, Any]) -> Iterator[Mention]:
-        if len(hit.payloads) == 1:  # the common case: one entry, nothing to rank or expand
-            claim, role = hit.payloads[0]
+    def _kept(self, plan: _Plan, start: int, end: int, scan: _Scan) -> _Kept:
+        """The claims of ``plan`` that hold at ``text[start:end]``, each with its role."""
+        text = scan.text
+        kept = []
+        for check in plan.checks:
+            rule = check.rule
+            if rule is None:
+                kept.append((check.key, ""))
+                continue
+            if check.context and not scan.context_ok(start, end, rule):
+                continue
+            role = "org" if check.suffixes and text.startswith(check.suffixes, end) else "place"
+            if role == "place" and check.boundary and not scan.on_boundaries(start, end, check.start_only):
+                continue
+            kept.append((check.key, role))
+        return tuple(kept)
+
+    def _recipe(self, kept: _Kept) -> tuple[_Template, ...]:
+        """The mentions a match with these claims makes: the top-priority claims of each lexicon,
+        expanded (``expands``), each target once."""
+        pairs = [(self._claims[key], role) for key, role in kept]
+        if len(pairs) == 1:  # the common case: one entry, nothing to rank or expand
+            claim, role = pairs[0]
             if claim.entry is not None and not claim.entry.expands:
-                yield self._mention(text, hit, claim.entry, claim.entry, role, where)
-                return
-        claims = [(c, role) for c, role in hit.payloads if c.entry is not None]
+                return (self._template(claim.entry, claim.entry, role),)
         by_lex: dict[int, list[tuple[_Claim, str]]] = {}
-        for claim, role in claims:
-            by_lex.setdefault(claim.lexicon, []).append((claim, role))
+        for claim, role in pairs:
+            if claim.entry is not None:
+                by_lex.setdefault(claim.lexicon, []).append((claim, role))
+        out: list[_Template] = []
         emitted: set[tuple[str, str]] = set()
         for li in sorted(by_lex):
             group = by_lex[li]
@@ -231,14 +331,12 @@ class Tagger:
                 targets = [self._entries.get(t, entry) for t in entry.expands] if entry.expands else [entry]
                 for target in targets:
                     key = (target.category, target.id)
-                    if key in emitted:
-                        continue
-                    emitted.add(key)
-                    yield self._mention(text, hit, target, entry, role, where)
+                    if key not in emitted:
+                        emitted.add(key)
+                        out.append(self._template(target, entry, role))
+        return tuple(out)
 
-    def _mention(
-        self, text: str, hit: Hit[Any], target: Entry, matched: Entry, role: str, where: dict[str, Any]
-    ) -> Mention:
+    def _template(self, target: Entry, matched: Entry, role: str) -> _Template:
         province = macro = None
         is_region = target.category == "region"
         if is_region and target.level == "city":
@@ -247,20 +345,15 @@ class Tagger:
             macro = parent.parent if parent is not None else None
         elif is_region and target.level == "province":
             province, macro = target.id, target.parent
-        return Mention(
-            **where,
-            start=hit.start,
-            end=hit.end,
-            text=text[hit.start : hit.end],
-            category=target.category,
-            id=target.id,
-            name=target.name,
-            term=hit.term,
-            group=target.group if target.category == "industry" else None,
-            role=role if is_region else None,
-            province=province,
-            macro=macro,
-            lexicon=matched.lexicon,
+        return (
+            target.category,
+            target.id,
+            target.name,
+            target.group if target.category == "industry" else None,
+            role if is_region else None,
+            province,
+            macro,
+            matched.lexicon,
         )
 
     # -- documents --------------------------------------------------------------------------
@@ -269,46 +362,193 @@ class Tagger:
         """Tag a standalone string (normalized first, so traditional script tags the same)."""
         from .normalize import normalize_text
 
-        return [_with_doc(m, doc) for m in self.match(normalize_text(text), source=doc)]
+        return self._match(normalize_text(text), None, doc, doc)
 
     def tag_document(self, document: Document) -> list[Mention]:
-        sentences = document.sentences
-        spans = [(s.start, s.end) for s in sentences] if sentences else None
-        return self._match(document.text, spans, document.doc, document.doc, sentences)
+        return self._match(document.text, None, document.doc, document.doc, document.sentences)
 
     def pipe(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Mention]]]:
         for document in documents:
             yield document, self.tag_document(document)
 
 
-def _merge_same_span(hits: list[Hit[Any]]) -> list[Hit[Any]]:
-    out: list[Hit[Any]] = []
-    for hit in sorted(hits, key=lambda h: (h.start, -h.end)):
-        if out and out[-1].start == hit.start and out[-1].end == hit.end:
-            prev = out[-1]
-            out[-1] = Hit(prev.start, prev.end, prev.term, prev.payloads + hit.payloads)
+class _Scan:
+    """What the checks of one text need beyond the matched string, made when first asked for:
+    sentence spans, word boundaries (one segmentation per sentence), ends of place names."""
+
+    __slots__ = ("_place_ends", "bounds", "found", "segmenter", "spans", "starts", "text")
+
+    def __init__(
+        self,
+        text: str,
+        found: list[tuple[int, int, str, tuple[_Plan]]],
+        sentences: Sequence[tuple[int, int]] | None,
+        placed: Sequence[Sentence],
+        segmenter: Segmenter,
+    ) -> None:
+        self.text = text
+        self.found = found
+        if sentences is None and placed:
+            sentences = [(s.start, s.end) for s in placed]
+        self.spans = list(sentences) if sentences else None
+        self.starts: list[int] = []
+        self.bounds: dict[tuple[int, int], set[int]] = {}
+        self.segmenter = segmenter
+        self._place_ends: set[int] | None = None
+
+    def context_ok(self, start: int, end: int, rule: TermRule) -> bool:
+        """The rule's context conditions, on at most ``CONTEXT_WINDOW`` characters each side."""
+        text = self.text
+        after = end + CONTEXT_WINDOW
+        before = max(0, start - CONTEXT_WINDOW)
+        if rule.followed_by and not text.startswith(rule.followed_by, end, after):
+            return False
+        if rule.not_followed_by and text.startswith(rule.not_followed_by, end, after):
+            return False
+        if rule.preceded_by and not text.endswith(rule.preceded_by, before, start):
+            return False
+        if rule.not_preceded_by and text.endswith(rule.not_preceded_by, before, start):
+            return False
+        if rule.not_after_place:
+            if self._place_ends is None:
+                self._place_ends = {h[1] for h in self.found if h[3][0].place}
+            return start not in self._place_ends
+        return True
+
+    def on_boundaries(self, start: int, end: int, start_only: bool) -> bool:
+        """Do ``start`` and ``end`` fall on word boundaries of the sentence around them?"""
+        text = self.text
+        if self.spans is None:
+            self.spans = split_sentences(text) or [(0, len(text))]
+        if not self.starts:
+            self.starts = [s for s, _ in self.spans]
+        lo, hi = self.spans[max(0, bisect.bisect_right(self.starts, start) - 1)]
+        if not (lo <= start and end <= hi) or hi - lo > MAX_SEGMENT_SPAN:
+            lo, hi = max(0, start - 40), min(len(text), end + 40)
+        bounds = self.bounds.get((lo, hi))
+        if bounds is None:
+            bounds = self.bounds[(lo, hi)] = self.segmenter.boundaries(text[lo:hi])
+        return start - lo in bounds and (start_only or end - lo in bounds)
+
+
+_MENTION_FIELDS = (
+    "doc", "start", "end", "text", "category", "id", "name", "term", "group", "role", "province", "macro",
+    "lexicon", "sentence", "boilerplate", "extra",
+)  # fmt: skip
+_MENTION_DEFAULTS = {"sentence": -1, "boilerplate": False, "extra": ()}
+
+
+def _plain_mention_class() -> bool:
+    """Is :class:`Mention` still the plain frozen dataclass ``_new_mention`` fills directly?"""
+    found = fields(Mention)
+    return (
+        tuple(f.name for f in found) == _MENTION_FIELDS
+        and all(f.default == _MENTION_DEFAULTS[f.name] for f in found if f.name in _MENTION_DEFAULTS)
+        and not hasattr(Mention, "__post_init__")
+        and not hasattr(Mention, "__slots__")
+    )
+
+
+if _plain_mention_class():
+    _object_new = object.__new__
+    _object_setattr = object.__setattr__
+
+    def _new_mention(values: dict[str, Any]) -> Mention:
+        """``Mention(**values)`` at a third of the cost: a frozen dataclass's ``__init__`` sets each of
+        its 16 fields through ``object.__setattr__``; here the instance dict is set once."""
+        mention = _object_new(Mention)
+        _object_setattr(mention, "__dict__", values)
+        return mention
+
+else:  # pragma: no cover - Mention changed shape: take the ordinary constructor
+
+    def _new_mention(values: dict[str, Any]) -> Mention:
+        return Mention(**values)
+
+
+def _required_literals(pattern: str) -> tuple[str, ...] | None:
+    """Strings one of which every match of ``pattern`` contains, or None when that is not certain.
+
+    Read from Python's own parse of the pattern: the longest run of literal characters at its top
+    level (zero-width assertions do not break a run), else a top-level alternation of plain strings.
+    Anything ``re`` may not read as ``regex`` does (inline flags, fuzzy ``{e<=1}``, POSIX classes, a
+    syntax error or warning) gives None, and the pattern is always run.
+    """
+    from re import _parser  # type: ignore[attr-defined]
+
+    if any(x in pattern for x in ("[:", "[=", "[.")):
+        return None  # POSIX classes: a class to ``regex``, a set plus literal characters to ``re``
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            parsed = _parser.parse(pattern)
+    except (re.error, Warning, RecursionError, OverflowError):
+        return None
+    if parsed.state.flags & ~re.UNICODE or any(_unsure(op, av) for op, av in _walk(parsed)):
+        return None
+    runs: list[str] = []
+    alternatives: list[tuple[str, ...]] = []
+    run = ""
+    for op, av in parsed:
+        if op is _parser.LITERAL:
+            run += chr(av)
+        elif op in (_parser.AT, _parser.ASSERT, _parser.ASSERT_NOT):
+            continue  # zero-width: the characters on either side are adjacent in the match
+        elif op is _parser.SUBPATTERN and _plain(av[3]) is not None:
+            run += _plain(av[3])  # type: ignore[operator]
         else:
-            out.append(hit)
-    return out
+            runs.append(run)
+            run = ""
+            branch = av[3] if op is _parser.SUBPATTERN and len(av[3]) == 1 else None
+            if branch is not None:
+                op, av = branch[0]
+            if op is _parser.BRANCH:
+                options = tuple(_plain(alt) for alt in av[1])
+                if all(options):
+                    alternatives.append(options)  # type: ignore[arg-type]
+    runs.append(run)
+    best = max(runs, key=len)
+    if best:
+        return (best,)
+    return alternatives[0] if alternatives else None
 
 
-def _with_doc(m: Mention, doc: str) -> Mention:
-    from dataclasses import replace
+def _walk(items: Any) -> Iterator[tuple[Any, Any]]:
+    for op, av in items:
+        yield op, av
+        for sub in _subpatterns(av):
+            yield from _walk(sub)
 
-    return replace(m, doc=doc)
+
+def _subpatterns(av: Any) -> Iterator[Any]:
+    from re import _parser  # type: ignore[attr-defined]
+
+    if isinstance(av, _parser.SubPattern):
+        yield av
+    elif isinstance(av, tuple | list):
+        for x in av:
+            yield from _subpatterns(x)
 
 
-def _place_in_sentence(m: Mention, sentences: Sequence[Sentence]) -> Mention:
-    if not sentences:
-        return m
-    from dataclasses import replace
+def _unsure(op: Any, av: Any) -> bool:
+    """A node ``regex`` may read otherwise: a brace read as a literal (fuzzy matching, ``\\p{..}``)
+    or a group with inline flags."""
+    from re import _parser  # type: ignore[attr-defined]
 
-    starts = [s.start for s in sentences]
-    i = bisect.bisect_right(starts, m.start) - 1
-    if i < 0:
-        return m
-    sent = sentences[i]
-    return replace(m, sentence=sent.index, boilerplate=sent.boilerplate)
+    if op is _parser.LITERAL:
+        return av in (ord("{"), ord("}"))
+    if op is _parser.SUBPATTERN:
+        return bool(av[1] or av[2])
+    return False
+
+
+def _plain(items: Any) -> str | None:
+    """The string a sequence of literal nodes matches, or None."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    if not all(op is _parser.LITERAL for op, _ in items):
+        return None
+    return "".join(chr(av) for _, av in items)
 
 
 def mentions_frame(mentions: Iterable[Mention]):  # type: ignore[no-untyped-def]
