@@ -70,15 +70,24 @@ def _create(con: Any, name: str, frame: pd.DataFrame) -> None:
 
 
 def _storable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Object columns holding lists or dicts go in as JSON text; all-None columns as text."""
-    out = frame.copy()
-    for col in out.columns:
-        series = out[col]
-        if series.dtype == object:
-            if series.map(lambda v: isinstance(v, list | tuple | dict)).any():
-                out[col] = series.map(lambda v: v if v is None else json.dumps(v, ensure_ascii=False))
-            elif series.isna().all():
-                out[col] = series.astype("string")
+    """Object columns holding lists or dicts go in as JSON text; all-None columns as text.
+
+    Only converted columns are new: the frame itself is not copied (a corpus's tables are big).
+    """
+    out = frame
+    for col in frame.columns:
+        series = frame[col]
+        if series.dtype != object:
+            continue
+        if series.map(lambda v: isinstance(v, list | tuple | dict)).any():
+            converted = series.map(lambda v: v if v is None else json.dumps(v, ensure_ascii=False))
+        elif series.isna().all():
+            converted = series.astype("string")
+        else:
+            continue
+        if out is frame:
+            out = frame.copy(deep=False)  # copy-on-write: the caller's frame never changes
+        out[col] = converted
     return out
 
 
