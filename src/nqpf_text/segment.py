@@ -12,8 +12,9 @@ import os
 import re
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from functools import cache
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache, partial
+from itertools import accumulate
 from pathlib import Path
 
 from .errors import NqpfWarning
@@ -150,6 +151,7 @@ class Segmenter:
         self.backend = backend
         self.hmm = hmm
         self._impl = None
+        self._cut: Callable[[str], list[str]] | None = None
 
     @property
     def backend_(self) -> str:
@@ -176,18 +178,16 @@ class Segmenter:
         return list(impl.tokenize(text, HMM=self.hmm))
 
     def cut(self, text: str) -> list[str]:
-        impl = self._tokenizer()
-        if self.backend_ == "rjieba":
-            return impl.cut(text)
-        return impl.lcut(text, HMM=self.hmm)
+        cut = self._cut
+        if cut is None:  # resolved once: the backend, its tokenizer and the bound method to call
+            impl = self._tokenizer()
+            cut = self._cut = impl.cut if self.backend_ == "rjieba" else partial(impl.lcut, HMM=self.hmm)
+        return cut(text)
 
     def boundaries(self, text: str) -> set[int]:
         """Offsets where a token starts or ends."""
-        out = {0, len(text)}
-        pos = 0
-        for word in self.cut(text):
-            pos += len(word)
-            out.add(pos)
+        out = set(accumulate(map(len, self.cut(text)), initial=0))
+        out.add(len(text))
         return out
 
 

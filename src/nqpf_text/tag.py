@@ -425,10 +425,28 @@ class _Scan:
         lo, hi = self.spans[max(0, bisect.bisect_right(self.starts, start) - 1)]
         if not (lo <= start and end <= hi) or hi - lo > MAX_SEGMENT_SPAN:
             lo, hi = max(0, start - 40), min(len(text), end + 40)
+        # Only the stretch between the punctuation marks around the candidate is segmented: the
+        # same boundaries there as segmenting text[lo:hi] whole (see _CLAUSE_MARK).
+        before = _CLAUSE_MARK_BACK.search(text, lo, start)
+        after = _CLAUSE_MARK.search(text, end, hi)
+        lo = before.end() if before is not None else lo
+        hi = after.start() if after is not None else hi
+        if start == lo and (start_only or end == hi):
+            return True  # the stretch's own ends are boundaries
         bounds = self.bounds.get((lo, hi))
         if bounds is None:
             bounds = self.bounds[(lo, hi)] = self.segmenter.boundaries(text[lo:hi])
         return start - lo in bounds and (start_only or end - lo in bounds)
+
+
+# Characters that jieba and rjieba always cut on both sides, whatever the dictionary: both split a
+# text into runs of "han" characters (CJK ideographs, ASCII letters and digits, +#&._%-), segment
+# each run on its own, and make every other character a token of its own (whitespace excepted:
+# "\r\n" stays one token, so no whitespace is listed). Segmenting the stretch between two of these
+# marks alone therefore gives exactly the boundaries that segmenting a longer text around it gives.
+_CLAUSE_MARKS = "，。、；：？！“”‘’（）《》〈〉【】「」『』…—,;:!?()[]\"'"
+_CLAUSE_MARK = regex.compile("[" + regex.escape(_CLAUSE_MARKS) + "]")
+_CLAUSE_MARK_BACK = regex.compile("(?r)[" + regex.escape(_CLAUSE_MARKS) + "]")
 
 
 _MENTION_FIELDS = (
