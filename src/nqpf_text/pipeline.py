@@ -594,12 +594,12 @@ def _intern_text(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _file_df(analyzer: Callable[[str], list[str]], docs: Sequence[Document]) -> tuple[int, dict[str, int]]:
+def _file_df(linker: IndicatorLinker, docs: Sequence[Document]) -> tuple[int, dict[str, int]]:
     """Documents counted and, per token, how many of them hold it (the IDF's share of this file).
 
     Sentences are cut one by one: together they give the tokens of the whole text (a sentence ends
     only at punctuation or a line break, where the segmenter splits anyway; the engine tests check
-    the result against fitting on whole texts), and the tokenizer's cache holds sentences, not books.
+    the result against fitting on whole texts).
     """
     counts: Counter[str] = Counter()
     n = 0
@@ -607,22 +607,18 @@ def _file_df(analyzer: Callable[[str], list[str]], docs: Sequence[Document]) -> 
         if not d.text.strip():
             continue
         n += 1
-        tokens: set[str] = set()
-        if d.sentences:
-            for s in d.sentences:
-                tokens.update(analyzer(d.text[s.start : s.end]))
-        else:
-            tokens.update(analyzer(d.text))
-        counts.update(tokens)
+        text = d.text
+        pieces = (text[s.start : s.end] for s in d.sentences) if d.sentences else [text]
+        counts.update(linker.document_tokens(pieces))
     return n, dict(counts)
 
 
 def _worker_tools(spec: _FileSpec) -> tuple[Any, Any]:
-    """The tagger and the linker's analyzer of this process, built once per configuration."""
+    """The tagger and the linker (for its tokenizer) of this process, built once per configuration."""
     from .engine import shared_state
 
     def build() -> tuple[Any, Any]:
-        tagger = analyzer = None
+        tagger = linker = None
         if spec.lexicons is not None:
             from .tag import Tagger
 
@@ -630,8 +626,8 @@ def _worker_tools(spec: _FileSpec) -> tuple[Any, Any]:
         if spec.framework is not None:
             from .link import IndicatorLinker
 
-            analyzer = IndicatorLinker(spec.framework).fit().vectorizer_.build_analyzer()
-        return tagger, analyzer
+            linker = IndicatorLinker(spec.framework)
+        return tagger, linker
 
     return shared_state(spec.key, build)
 
@@ -641,7 +637,7 @@ def _work_file(spec: _FileSpec, job: _FileJob) -> _FileWork:
     from .ingest.corpus import read_task
     from .segment import segment_document
 
-    tagger, analyzer = _worker_tools(spec)
+    tagger, linker = _worker_tools(spec)
     work = _FileWork(job.order)
     if job.docs is None:
         outcome = read_task(job.task, spec.context)
@@ -667,7 +663,7 @@ def _work_file(spec: _FileSpec, job: _FileJob) -> _FileWork:
         frame = _intern_text(mention_frame(docs, [tagger.tag_document(d) for d in docs]))
         work.mentions = pack(frame) if job.pack else frame
     if job.df:
-        counted = _file_df(analyzer, docs)
+        counted = _file_df(linker, docs)
         work.df = pack(counted) if job.pack else counted
     return work
 
