@@ -42,7 +42,8 @@ def region_names() -> tuple[tuple[str, str], ...]:
     path = lexicon_dir() / "regions.yaml"
     pairs: dict[str, str] = {}
     with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+        # our own file: libyaml's safe loader when it is there (5x faster than pure Python)
+        data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     for entry in data.get("entries", []):
         if entry.get("level") not in {"province", "city"}:
             continue
