@@ -41,9 +41,13 @@ def region_names() -> tuple[tuple[str, str], ...]:
 
     path = lexicon_dir() / "regions.yaml"
     pairs: dict[str, str] = {}
-    with open(path, encoding="utf-8") as fh:
-        # our own file: libyaml's safe loader when it is there (5x faster than pure Python)
-        data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    # our own file: libyaml's safe loader when it is there (5x faster than pure Python)
+    loader = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    reader = loader(path.read_text(encoding="utf-8"))
+    try:
+        data = reader.get_single_data() or {}
+    finally:
+        reader.dispose()
     for entry in data.get("entries", []):
         if entry.get("level") not in {"province", "city"}:
             continue
