@@ -32,8 +32,7 @@ __all__ = ["Tagger", "kwic_lookup", "lexicon_stats", "mentions_frame"]
 PATTERN_TIMEOUT = 2.0  # seconds one lexicon regex may spend on one document
 MAX_SEGMENT_SPAN = 400  # longer sentences are segmented in a window around the candidate
 
-# The static fields of a mention: category, id, name, group, role, province, macro, lexicon.
-_Template = tuple[str, str, str, str | None, str | None, str | None, str | None, str]
+_Template = dict[str, Any]  # a mention's fields in order, those of its entry and role filled in
 _Kept = tuple[tuple[int, str], ...]  # (claim number, role) of the claims a match keeps
 
 
@@ -220,9 +219,9 @@ class Tagger:
         pooled = False
         if self._patterns:
             extra = self._pattern_hits(text, source, found)
-            if extra:
-                found = sorted([*found, *extra], key=lambda h: (h[0], -h[1]))
-                pooled = True
+            for hit in extra:  # after the equal-span hits already in place, as a stable sort would
+                bisect.insort_right(found, hit, key=_start_longest)
+            pooled = bool(extra)
         mentions: list[Mention] = []
         if not found:
             return mentions
@@ -264,29 +263,15 @@ class Tagger:
                 k = bisect.bisect_right(starts, start) - 1
                 if k >= 0:
                     sentence, boilerplate = placed[k].index, placed[k].boilerplate
-            for category, id_, name, group, role, province, macro, lexicon in recipe:
-                mentions.append(
-                    _new_mention(
-                        {
-                            "doc": doc,
-                            "start": start,
-                            "end": end,
-                            "text": term,  # an exact match: equal to text[start:end]
-                            "category": category,
-                            "id": id_,
-                            "name": name,
-                            "term": term,
-                            "group": group,
-                            "role": role,
-                            "province": province,
-                            "macro": macro,
-                            "lexicon": lexicon,
-                            "sentence": sentence,
-                            "boilerplate": boilerplate,
-                            "extra": (),
-                        }
-                    )
-                )
+            for template in recipe:
+                values = template.copy()  # every field, in order; the entry's already filled in
+                values["doc"] = doc
+                values["start"] = start
+                values["end"] = end
+                values["text"] = values["term"] = term  # an exact match: equal to text[start:end]
+                values["sentence"] = sentence
+                values["boilerplate"] = boilerplate
+                mentions.append(_new_mention(values))
         return mentions
 
     def _kept(self, plan: _Plan, start: int, end: int, scan: _Scan) -> _Kept:
@@ -345,16 +330,24 @@ class Tagger:
             macro = parent.parent if parent is not None else None
         elif is_region and target.level == "province":
             province, macro = target.id, target.parent
-        return (
-            target.category,
-            target.id,
-            target.name,
-            target.group if target.category == "industry" else None,
-            role if is_region else None,
-            province,
-            macro,
-            matched.lexicon,
-        )
+        return {
+            "doc": "",
+            "start": 0,
+            "end": 0,
+            "text": "",
+            "category": target.category,
+            "id": target.id,
+            "name": target.name,
+            "term": "",
+            "group": target.group if target.category == "industry" else None,
+            "role": role if is_region else None,
+            "province": province,
+            "macro": macro,
+            "lexicon": matched.lexicon,
+            "sentence": -1,
+            "boilerplate": False,
+            "extra": (),
+        }
 
     # -- documents --------------------------------------------------------------------------
 
@@ -370,6 +363,10 @@ class Tagger:
     def pipe(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Mention]]]:
         for document in documents:
             yield document, self.tag_document(document)
+
+
+def _start_longest(hit: tuple[int, int, str, tuple[_Plan]]) -> tuple[int, int]:
+    return hit[0], -hit[1]
 
 
 class _Scan:
