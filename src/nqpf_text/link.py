@@ -590,11 +590,12 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
     """Strings one of which every match of ``pattern`` contains, or None when that cannot be shown.
 
     Read with the standard library's regex parser; syntax only the ``regex`` module knows either
-    fails to parse there or (fuzzy ``{e<=1}``) is refused up front, so the answer is never wrong.
+    fails to parse there or (fuzzy ``{e<=1}``, POSIX classes ``[[:alpha:]]``) is refused up front,
+    so the answer is never wrong.
     """
     from re import _parser
 
-    if re.search(r"\{[A-Za-z]", pattern):
+    if re.search(r"\{[A-Za-z]|\[[:=.]", pattern):
         return None
     try:
         parsed = _parser.parse(pattern)

@@ -44,6 +44,8 @@ def test_the_shipped_patterns_all_have_literals() -> None:
         ("x*", None),
         ("(?:研发){e<=1}", None),  # fuzzy matching (regex module only): no literal is certain
         (r"\p{Han}+", None),  # not standard-library syntax
+        ("[[:alpha:]]x", None),  # a POSIX class (regex module) would read as a set and a literal ]
+        ("[[=a=]]研发", None),  # any POSIX-like bracket refuses the whole pattern (conservative)
         ("(?:数字|智能)+化", ("数字", "智能")),
         ("(?:数字经济|智能)+", ("数字经济", "智能")),
     ],
