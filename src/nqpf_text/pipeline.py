@@ -762,7 +762,7 @@ class _FileState:
     cacheable: bool = True  # False when the file could not be read to hash it: nothing is stored
     ingest: _IngestPart | None = None
     mentions: pd.DataFrame | None = None
-    df: tuple[int, dict[str, int]] | None = None
+    counted: bool = False  # its document frequencies are in the collector's running sum
     links: list[tuple[Any, ...]] | None = None
     flags: list[bool] = field(default_factory=list)
 
@@ -872,6 +872,9 @@ class _Collector:
             backend,
         )
         self.executor: Executor | None = None
+        self.df_counts: Counter[str] = Counter()  # document frequencies of the files counted so far
+        self.n_counted = 0  # documents counted in them
+        self.strings: dict[Any, Any] = {}  # one object per distinct mention cell (see _shared)
         self.stats: dict[str, Any] = {"files": len(self.files), "ingested": 0, "tagged": 0, "linked": 0}
 
     # -- cache ---------------------------------------------------------------------------------------
@@ -925,7 +928,7 @@ class _Collector:
         for f in self.files:
             f.ingest = self._get("ingest", f.key)
             if f.ingest is not None and tagging:
-                f.mentions = self._get("tag", self._tag_key(f))
+                f.mentions = self._shared(self._get("tag", self._tag_key(f)))
             if linking:
                 f.links = self._get("link", self._link_key(f))
         need_fit = linking and any(f.links is None for f in self.files)
@@ -937,7 +940,7 @@ class _Collector:
         if need_fit:
             for f in self.files:
                 if f.ingest is not None:
-                    f.df = self._get("df", self._df_key(f))
+                    self._count(f, self._get("df", self._df_key(f)))
         return need_fit
 
     def _jobs(self, need_df: bool) -> list[_FileJob]:
@@ -946,7 +949,7 @@ class _Collector:
         jobs = []
         for f in self.files:
             want_tag = tagging and f.mentions is None
-            want_df = need_df and f.df is None
+            want_df = need_df and not f.counted
             if f.ingest is not None and not (want_tag or want_df):
                 continue
             if f.ingest is not None and self.cache is not None:
@@ -998,10 +1001,38 @@ class _Collector:
                 self._put("docs", f, f.key, work.docs)
             self.stats["ingested"] += 1
         if work.mentions is not None:
-            f.mentions = self._put("tag", f, self._tag_key(f), work.mentions)
+            f.mentions = self._shared(self._put("tag", f, self._tag_key(f), work.mentions))
             self.stats["tagged"] += 1
         if work.df is not None:
-            f.df = self._put("df", f, self._df_key(f), work.df)
+            self._count(f, self._put("df", f, self._df_key(f), work.df))
+
+    def _shared(self, frame: pd.DataFrame | None) -> pd.DataFrame | None:
+        """The frame with one string object per distinct value across the corpus, not per file.
+
+        Each file's mentions arrive unpickled with their own copies of a few hundred names, ids and
+        terms (and, in text columns, of the missing value, which the str dtype makes one object again);
+        over thousands of files those copies outweigh the rows themselves.
+        """
+        if frame is None or not len(frame):
+            return frame
+        seen = self.strings
+        for col in frame.columns:
+            series = frame[col]
+            if series.dtype != object and not pd.api.types.is_string_dtype(series.dtype):
+                continue
+            values = [
+                seen.setdefault(v, v) if isinstance(v, str) else v for v in series.to_numpy(dtype=object)
+            ]
+            frame[col] = pd.Series(values, index=frame.index, dtype=series.dtype)
+        return frame
+
+    def _count(self, f: _FileState, found: tuple[int, dict[str, int]] | None) -> None:
+        """Add a file's document frequencies to the corpus's (one Counter, not one dict per file)."""
+        if found is None or f.counted:
+            return
+        self.n_counted += found[0]
+        self.df_counts.update(found[1])
+        f.counted = True
 
     # -- cross-document steps ------------------------------------------------------------------------
 
@@ -1020,14 +1051,8 @@ class _Collector:
         return flagged
 
     def _fit(self) -> IndicatorLinker:
-        counts: Counter[str] = Counter()
-        n = 0
-        for f in self.files:
-            if f.df is not None:
-                n += f.df[0]
-                counts.update(f.df[1])
-                f.df = None  # merged: the per-file counts are not needed any more
-        return fit_linker(self.framework, counts, n)
+        counts, self.df_counts = self.df_counts, Counter()
+        return fit_linker(self.framework, counts, self.n_counted)
 
     # -- pass 2: link --------------------------------------------------------------------------------
 
