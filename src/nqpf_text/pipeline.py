@@ -1196,11 +1196,25 @@ def _mentions(files: Sequence[_FileState], flagged: set[tuple[str, int]]) -> pd.
     if not frames:
         empties = [f.mentions for f in files if f.mentions is not None]
         return pd.concat(empties, ignore_index=True) if empties else _empty_mentions()
-    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].copy()
+    frame = _concat_by_column(frames) if len(frames) > 1 else frames[0].copy()
     if flagged:
         pairs = zip(frame["doc"], frame["sentence"], strict=True)
         frame["boilerplate"] = [p in flagged for p in pairs]
     return frame
+
+
+def _concat_by_column(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """``pd.concat(frames, ignore_index=True)`` a column at a time, each column dropped from the
+    parts once joined: the parts and the whole are never both in memory (the frames are emptied)."""
+    columns = list(frames[0].columns)
+    if any(list(f.columns) != columns or not len(f) for f in frames):  # pandas treats empty frames apart
+        return pd.concat(frames, ignore_index=True)
+    out: dict[str, pd.Series] = {}
+    for col in columns:
+        out[col] = pd.concat([f[col] for f in frames], ignore_index=True)
+        for f in frames:
+            del f[col]
+    return pd.DataFrame(out)
 
 
 def _links(files: Sequence[_FileState], flagged: set[tuple[str, int]]) -> pd.DataFrame:

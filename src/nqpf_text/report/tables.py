@@ -7,7 +7,7 @@ gives byte-identical CSV files.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
 import pandas as pd
@@ -124,17 +124,23 @@ def _documents_table(
     return out[DOCUMENT_COLUMNS]
 
 
+def _focal_scopes(documents: pd.DataFrame, have: pd.DataFrame) -> Iterator[tuple[str, int, pd.DataFrame]]:
+    """The whole corpus, then each source file: (scope, documents, focused rows), one at a time
+    (a corpus of thousands of files would otherwise hold two frames per file at once)."""
+    yield "(all)", len(documents), have
+    sources = documents["source"]
+    for source in sorted(sources.dropna().astype(str).unique()):
+        yield source, int((sources == source).sum()), have[have["source"] == source]
+
+
 def _focal_summary(documents: pd.DataFrame, catalog: RegionCatalog) -> pd.DataFrame:
     """How many documents each region is the focus of, over the corpus and per source file."""
     columns = ["scope", "level", "region", "name", "documents", "share"]
-    have = documents[documents["focal_region"].notna()]
+    have = documents.loc[documents["focal_region"].notna(), ["source", "focal_region"]]
     if have.empty:
         return pd.DataFrame(columns=columns)
     parts = []
-    scopes = [("(all)", documents, have)]
-    for source in sorted(documents["source"].dropna().astype(str).unique()):
-        scopes.append((source, documents[documents["source"] == source], have[have["source"] == source]))
-    for scope, everyone, focused in scopes:
+    for scope, everyone, focused in _focal_scopes(documents, have):
         if focused.empty:
             continue
         counts = focused.groupby("focal_region").size().rename("documents").reset_index()
@@ -142,7 +148,7 @@ def _focal_summary(documents: pd.DataFrame, catalog: RegionCatalog) -> pd.DataFr
         counts["scope"] = scope
         counts["level"] = counts["region"].map(lambda r: catalog.get(r).level)
         counts["name"] = counts["region"].map(catalog.name)
-        counts["share"] = (counts["documents"] / len(everyone)).round(4)
+        counts["share"] = (counts["documents"] / everyone).round(4)
         parts.append(counts)
     out = pd.concat(parts, ignore_index=True)
     out["_s"] = out["scope"].map(lambda s: (s != "(all)", s))
