@@ -1048,6 +1048,9 @@ class _Collector:
             for _, keys in _doc_groups(f):
                 f.flags += [k is not None and seen[k] >= BOILERPLATE_MIN_DOCS for k in keys]
             flagged += sum(f.flags)
+        for f in self.files:  # the keys served their purpose (a digest object per sentence)
+            if f.ingest is not None:
+                f.ingest.keys = []
         return flagged
 
     def _fit(self) -> IndicatorLinker:

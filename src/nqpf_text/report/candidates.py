@@ -252,6 +252,12 @@ def _texts(column: pd.Series, size: int = 4096) -> Any:
         yield from enumerate(column.iloc[begin : begin + size].tolist(), start=begin)
 
 
+def _copy(text: Any) -> str:
+    """A new string object for the segmenter: reading a string as UTF-8 (as rjieba does) leaves a
+    UTF-8 copy inside it, which the sentences table would carry for the rest of the run."""
+    return str(text).encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
+
+
 def _reduce(keys: list[Any], sums: list[Any], mins: list[Any]) -> tuple[list[Any], list[Any], list[Any]]:
     """Rows with equal ``keys`` merged: ``sums`` added, ``mins`` their minimum; sorted by the keys."""
     import numpy as np
@@ -331,7 +337,7 @@ class _GramCounter:
         lengths: list[int] = []
         chunk_docs: list[int] = []
         for k, text in _texts(column):
-            tokens = cut(str(text))
+            tokens = cut(_copy(text))
             ids += [vocab.setdefault(t, len(vocab)) for t in tokens]
             lengths.append(len(tokens))
             chunk_docs.append(int(docs[k]))
