@@ -74,47 +74,25 @@ def _create(con: Any, name: str, frame: pd.DataFrame) -> None:
 
 
 def _storable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Object columns holding lists or dicts go in as JSON text; all-None columns as text; long
-    texts as fresh copies (see ``_fresh_copies``).
+    """Object columns holding lists or dicts go in as JSON text; all-None columns as text.
 
     Only converted columns are new: the frame itself is not copied (a corpus's tables are big).
     """
     out = frame
     for col in frame.columns:
         series = frame[col]
-        if series.dtype != object and not pd.api.types.is_string_dtype(series.dtype):
+        if series.dtype != object:
             continue
-        if series.dtype == object and series.map(lambda v: isinstance(v, list | tuple | dict)).any():
+        if series.map(lambda v: isinstance(v, list | tuple | dict)).any():
             converted = series.map(lambda v: v if v is None else json.dumps(v, ensure_ascii=False))
-        elif series.dtype == object and series.isna().all():
+        elif series.isna().all():
             converted = series.astype("string")
-        elif _long_texts(series):
-            converted = _fresh_copies(series)
         else:
             continue
         if out is frame:
             out = frame.copy(deep=False)  # copy-on-write: the caller's frame never changes
         out[col] = converted
     return out
-
-
-def _long_texts(series: pd.Series) -> bool:
-    """Whether a text column holds long strings (texts of documents, paragraphs, sentences)."""
-    return bool(len(series)) and float(series.map(lambda v: len(v) if isinstance(v, str) else 0).mean()) >= 32
-
-
-def _fresh_copies(series: pd.Series) -> pd.Series:
-    """The same strings as new objects, dropped after the write.
-
-    DuckDB reads a Python string through its UTF-8 form, which CPython then keeps inside the string
-    object for as long as it lives: the tables' texts would carry a second, UTF-8 copy of the corpus
-    for the rest of the run. Copies take that cache with them when the write is done.
-    """
-    values = [
-        v.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass") if isinstance(v, str) else v
-        for v in series.to_numpy(dtype=object)
-    ]
-    return pd.Series(values, index=series.index, dtype=series.dtype, name=series.name)
 
 
 def read_table(path: str | Path, table: str) -> pd.DataFrame:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -39,15 +36,3 @@ def test_concat_by_column_is_concat(frames: list[pd.DataFrame]) -> None:
     expected = pd.concat([f.copy() for f in frames], ignore_index=True)
     got = _concat_by_column([f.copy() for f in frames])
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
-
-
-def test_store_leaves_no_utf8_copy_in_the_tables_texts(tmp_path: Path) -> None:
-    from nqpf_text.store import read_table, write_store
-
-    texts = ["新质生产力" * 20 + str(i) for i in range(50)] + [None]
-    frame = pd.DataFrame({"doc": [f"d{i}" for i in range(51)], "text": texts})
-    before = [sys.getsizeof(t) for t in frame["text"].dropna()]
-    write_store(tmp_path / "s.duckdb", {"sentences": frame})
-    assert [sys.getsizeof(t) for t in frame["text"].dropna()] == before  # no cached UTF-8 form
-    back = read_table(tmp_path / "s.duckdb", "sentences")
-    assert back["text"].tolist()[:50] == texts[:50] and pd.isna(back["text"].iloc[50])
