@@ -8,7 +8,7 @@ that every cache and boilerplate rule would fire), written to a temporary folder
 afterwards. Measured:
 
 - chars/s of each stage on one core, on a sample of the corpus: ingest (decode, layout repair,
-  normalize), segment, tag, the linker's document frequencies, link; and on the same texts
+  normalize), segment, tag, link; and on the same texts
   ``jieba.lcut`` and a dictionary-counting baseline written the way peer tools do it (a jieba
   tokenizer with ``add_word`` for every lexicon term, then counting the tokens found in a list of
   the terms); ratios tag / baseline and end to end / jieba;
@@ -33,7 +33,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -120,20 +119,18 @@ def stage_rates(corpus: Path, sample_mb: float, baseline_mb: float) -> dict[str,
 
     from nqpf_text.ingest.corpus import plan_corpus, read_task
     from nqpf_text.lexicon import load_lexicons
-    from nqpf_text.link import Framework
-    from nqpf_text.pipeline import fit_linker
+    from nqpf_text.link import Framework, IndicatorLinker
     from nqpf_text.segment import segment_document
     from nqpf_text.tag import Tagger
 
     plan = plan_corpus(corpus)
     tagger = Tagger(load_lexicons())
     framework = Framework.load("hqe21")
-    probe = fit_linker(framework, Counter(), 0)
+    linker = IndicatorLinker(framework).fit()
     tagger.match("南京市集中部署中部地区")  # build the segmenters outside the timings
-    probe.document_tokens(["新质生产力"])
-    spent = dict.fromkeys(("ingest", "segment", "tag", "df", "link"), 0.0)
+    linker.link_statements(["研发经费投入强度提高"])
+    spent = dict.fromkeys(("ingest", "segment", "tag", "link"), 0.0)
     docs, total = [], 0
-    counts: Counter[str] = Counter()
     for task in plan.tasks:
         outcome, s = timed(lambda task=task: read_task(task, plan.context))
         spent["ingest"] += s
@@ -142,15 +139,10 @@ def stage_rates(corpus: Path, sample_mb: float, baseline_mb: float) -> dict[str,
             spent["segment"] += s
             _, s = timed(lambda doc=doc: tagger.tag_document(doc))
             spent["tag"] += s
-            t0 = time.perf_counter()
-            counts.update(probe.document_tokens(doc.text[x.start : x.end] for x in doc.sentences))
-            spent["df"] += time.perf_counter() - t0
             docs.append(doc)
             total += len(doc.text)
         if total >= sample_mb * 1_000_000 / 3:  # ~3 UTF-8 bytes per character
             break
-    linker, s = timed(lambda: fit_linker(framework, counts, len(docs)))
-    spent["df"] += s
     for doc in docs:
         texts = [doc.text[x.start : x.end] for x in doc.sentences]
         _, s = timed(lambda doc=doc, texts=texts: linker.link_statements(texts, doc=doc.doc))

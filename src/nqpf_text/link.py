@@ -6,8 +6,9 @@ Every sentence is scored against every indicator by two signals that fail differ
 * cue strength — cue terms found with the Aho-Corasick :class:`~nqpf_text.match.TermIndex` on the
   normalized text (so word segmentation never hides a cue), combined as a noisy-or of their weights and
   damped by the indicator's ``anti`` cues;
-* TF-IDF similarity — cosine between the sentence and the indicator's profile (jieba tokens), which
-  ranks indicators that share vocabulary when a sentence paraphrases beyond the cue list.
+* TF-IDF similarity — cosine between the sentence and the indicator's profile (jieba tokens weighted
+  by jieba's general-language IDF, so a score never depends on the rest of the corpus), which ranks
+  indicators that share vocabulary when a sentence paraphrases beyond the cue list.
 
 A logistic function of both (coefficients in the framework's ``scoring`` block, one global threshold)
 gives a calibrated score in [0, 1]. Every link carries its evidence: the matched cue strings and the
@@ -16,7 +17,9 @@ top shared terms, each with its document offsets.
 
 from __future__ import annotations
 
+import bisect
 import copy
+import itertools
 import json
 import math
 import re
@@ -33,6 +36,7 @@ import yaml
 from .errors import InputError, NqpfError
 from .lexicon import pattern_problems
 from .match import Hit, TermIndex
+from .offsets import CharTable
 from .resources import lexicon_dir
 from .tag import PATTERN_TIMEOUT
 from .types import Document, IndicatorLink, Statement
@@ -507,12 +511,12 @@ class Framework:
 
 # Same-length folding for matching only (offsets stay valid): full-width punctuation the normalizer
 # keeps, subscript digits, and ASCII case.
-_FOLD = str.maketrans(
+_FOLD = CharTable(str.maketrans(
     {
         "＋": "+", "＆": "&", "（": "(", "）": ")", "％": "%", "／": "/", "－": "-", "₂": "2",
         **{chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)},
     }
-)  # fmt: skip
+))  # fmt: skip
 _ASCII_WORD = re.compile(r"[A-Za-z]")
 
 
@@ -527,7 +531,7 @@ def _timed_finditer(rx: regex.Pattern[str], text: str) -> list[regex.Match[str]]
 
 
 def _fold(text: str) -> str:
-    return text.translate(_FOLD)
+    return _FOLD.apply(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -607,45 +611,48 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
 
 class _Patterns:
     """Regexes run only on statements holding one of their required literals (an exact prefilter, as
-    in RE2's: most statements contain none, and one Aho-Corasick pass replaces dozens of regex scans)."""
+    in RE2's: most statements contain none, and the literals ride in the matcher's one scan)."""
 
-    def __init__(self, items: Sequence[tuple[regex.Pattern[str], Any]]) -> None:
-        self._items = list(items)
-        self._always: list[int] = []
-        anchors: list[tuple[str, int]] = []
-        for i, (rx, _) in enumerate(self._items):
-            literals = required_literals(rx.pattern)
-            if literals is None:
-                self._always.append(i)
-            else:
-                anchors += [(literal, i) for literal in literals]
-        self._anchors: TermIndex[int] = TermIndex(anchors)
+    def __init__(self, kind: str, items: Sequence[tuple[regex.Pattern[str], Any]]) -> None:
+        self.items = list(items)
+        self.always = frozenset(
+            i for i, (rx, _) in enumerate(self.items) if required_literals(rx.pattern) is None
+        )
+        self.anchors = [
+            (literal, (kind, i))
+            for i, (rx, _) in enumerate(self.items)
+            for literal in required_literals(rx.pattern) or ()
+        ]
 
-    def __len__(self) -> int:
-        return len(self._items)
+    def pick(self, chosen: set[int]) -> list[tuple[regex.Pattern[str], Any]]:
+        """The regexes that may match (anchored ones found, plus those without literals), in order."""
+        return [self.items[i] for i in sorted(chosen | self.always)] if chosen or self.always else []
 
-    def candidates(self, folded: str) -> list[tuple[regex.Pattern[str], Any]]:
-        """The regexes that may match ``folded``, in their original order."""
-        if not self._items:
-            return []
-        chosen = set(self._always)
-        for hit in self._anchors.iter_all(folded):
-            chosen.update(hit.payloads)
-        return [self._items[i] for i in sorted(chosen)]
+
+_SEP = "\x00"  # joins a batch of statements for one scan; no term of a framework contains it
+
+
+@dataclass
+class _Scan:
+    """What one statement's scan found: cue and exclusion hits, and the indices of the anti terms and
+    of the regexes (cue, veto, anti) whose literals occur."""
+
+    hits: list[tuple[int, int, str, tuple[tuple[str, Any], ...]]] = field(default_factory=list)
+    chosen: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
 
 
 class _CueMatcher:
     """All cues of a framework at once; a hit nested inside a longer one (or an exclusion) is dropped.
 
     Only nesting removes a hit: two cues that merely cross (加大研发|研发投入) both count, so a weak
-    pattern can never hide a strong term that shares a few characters with it. Every method takes the
-    statement already folded with :func:`_fold`.
+    pattern can never hide a strong term that shares a few characters with it. One Aho-Corasick scan
+    per batch of statements finds cue terms, exclusions, anti terms and the regexes' literals.
     """
 
     def __init__(self, framework: Framework) -> None:
-        terms: list[tuple[str, tuple[str, Cue | None]]] = []
+        terms: list[tuple[str, tuple[str, Any]]] = []
         patterns: list[tuple[regex.Pattern[str], Cue]] = []
-        self._anti_terms: list[tuple[str, Cue]] = []
+        self._anti_terms: list[Cue] = []
         anti_patterns: list[tuple[regex.Pattern[str], Cue]] = []
         for leaf in framework.indicators:
             for cue in leaf.cues:
@@ -655,22 +662,48 @@ class _CueMatcher:
                     patterns.append((regex.compile(cue.pattern or "", regex.IGNORECASE), cue))
             for cue in leaf.anti:
                 if cue.term is not None:
-                    self._anti_terms.append((_fold(cue.term), cue))
+                    terms.append((_fold(cue.term), ("anti", len(self._anti_terms))))
+                    self._anti_terms.append(cue)
                 else:
                     anti_patterns.append((regex.compile(cue.pattern or "", regex.IGNORECASE), cue))
         terms.extend((_fold(x), ("exclude", None)) for x in framework.exclude)
-        self._patterns = _Patterns(patterns)
-        self._anti_patterns = _Patterns(anti_patterns)
+        self._patterns = _Patterns("pattern", patterns)
+        self._anti_patterns = _Patterns("anti-pattern", anti_patterns)
         self._veto = _Patterns(
+            "veto",
             [
                 (
                     regex.compile(regex.escape(c.term) if c.term else c.pattern or "", regex.IGNORECASE),
                     c.weight,
                 )
                 for c in framework.veto
-            ]
+            ],
         )
-        self._index: TermIndex[tuple[str, Cue | None]] = TermIndex(terms)
+        for group in (self._patterns, self._anti_patterns, self._veto):
+            terms += group.anchors
+        self._index: TermIndex[tuple[str, Any]] = TermIndex(terms)
+        self.always = bool(self._patterns.always or self._anti_patterns.always)
+
+    def scan(self, folded: Sequence[str]) -> list[_Scan | None]:
+        """Each statement's hits (None: nothing at all), from one scan of the batch joined by _SEP."""
+        out: list[_Scan | None] = [None] * len(folded)
+        starts = list(itertools.accumulate((len(t) + 1 for t in folded[:-1]), initial=0))
+        for start, end, term, payloads in self._index.occurrences(_SEP.join(folded)):
+            i = bisect.bisect_right(starts, start) - 1
+            scan = out[i]
+            if scan is None:
+                scan = out[i] = _Scan()
+            offset = starts[i]
+            matched = []
+            for payload in payloads:
+                kind = payload[0]
+                if kind == "cue" or kind == "exclude":
+                    matched.append(payload)
+                else:
+                    scan.chosen[kind].add(payload[1])
+            if matched:
+                scan.hits.append((start - offset, end - offset, term, tuple(matched)))
+        return out
 
     @staticmethod
     def _ascii_ok(text: str, start: int, end: int) -> bool:
@@ -679,29 +712,28 @@ class _CueMatcher:
             return False
         return not (_ASCII_WORD.match(text[end - 1]) and end < len(text) and _ASCII_WORD.match(text[end]))
 
-    def vetoes(self, folded: str) -> list[tuple[int, int, float]]:
+    def vetoes(self, folded: str, scan: _Scan) -> list[tuple[int, int, float]]:
         """Spans of veto matches (honours, certifications); cues inside them are damped."""
         return [
             (m.start(), m.end(), w)
-            for rx, w in self._veto.candidates(folded)
+            for rx, w in self._veto.pick(scan.chosen["veto"])
             for m in _timed_finditer(rx, folded)
             if m.end() > m.start()
         ]
 
-    def find(self, folded: str) -> list[_Found]:
+    def find(self, folded: str, scan: _Scan) -> list[_Found]:
         by_span: dict[tuple[int, int], list[tuple[str, Cue | None]]] = defaultdict(list)
-        for hit in self._index.iter_all(folded):
-            if self._ascii_ok(folded, hit.start, hit.end):
-                by_span[(hit.start, hit.end)].extend(hit.payloads)
-        for rx, cue in self._patterns.candidates(folded):
+        for start, end, _, payloads in scan.hits:
+            if self._ascii_ok(folded, start, end):
+                by_span[(start, end)].extend(payloads)
+        for rx, cue in self._patterns.pick(scan.chosen["pattern"]):
             for m in _timed_finditer(rx, folded):
                 if m.end() > m.start() and self._ascii_ok(folded, m.start(), m.end()):
                     by_span[(m.start(), m.end())].append(("cue", cue))
         if not by_span:
             return []
-        hits = [Hit(s, e, folded[s:e], tuple(p)) for (s, e), p in by_span.items()]
         found = []
-        for hit in _outermost(hits):
+        for hit in _outermost([Hit(s, e, folded[s:e], tuple(p)) for (s, e), p in by_span.items()]):
             seen: set[str] = set()
             for kind, cue in hit.payloads:
                 if kind == "cue" and cue is not None and cue.indicator not in seen:
@@ -709,11 +741,11 @@ class _CueMatcher:
                     found.append(_Found(hit.start, hit.end, cue))
         return found
 
-    def anti(self, folded: str) -> list[Cue]:
-        out = [cue for term, cue in self._anti_terms if term in folded]
+    def anti(self, folded: str, scan: _Scan) -> list[Cue]:
+        out = [self._anti_terms[i] for i in sorted(scan.chosen["anti"])]
         out.extend(
             cue
-            for rx, cue in self._anti_patterns.candidates(folded)
+            for rx, cue in self._anti_patterns.pick(scan.chosen["anti-pattern"])
             if any(True for _ in _timed_finditer(rx, folded))
         )
         return out
@@ -727,14 +759,24 @@ _TOKEN_OK = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _NUMERIC = re.compile(r"^[\d.%％,，]+$")
 
 
+def _unit_weights(tokens: Sequence[str], idf: Mapping[str, float], default: float) -> dict[str, float]:
+    """Sublinear tf × idf of each distinct token, scaled to unit length (as TfidfVectorizer's
+    ``sublinear_tf=True``, ``norm="l2"``), in first-occurrence order."""
+    counts: dict[str, int] = {}
+    for t in tokens:
+        counts[t] = counts.get(t, 0) + 1
+    weights = {t: (1.0 + math.log(n)) * idf.get(t, default) for t, n in counts.items()}
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    return {t: w / norm for t, w in weights.items()} if norm > 0 else {}
+
+
 class _Tokenizer:
-    """jieba tokens of ≥ 2 characters with a letter or CJK character; picklable, with a bounded cache
-    so fit() and link() on the same corpus cut each sentence once."""
+    """jieba tokens of ≥ 2 characters with a letter or CJK character; picklable (the segmenter is
+    rebuilt where it is used)."""
 
     def __init__(self, words: Sequence[str]) -> None:
         self.words = tuple(dict.fromkeys(words))
         self._segmenter: Any = None
-        self._cache: dict[str, list[str]] = {}
         self._keep: dict[str, bool] = {}  # token → passes the filter (tokens repeat; regexes cost)
 
     def _cut(self, text: str) -> list[str]:
@@ -756,24 +798,8 @@ class _Tokenizer:
         return ok
 
     def __call__(self, text: str) -> list[str]:
-        hit = self._cache.get(text)
-        if hit is not None:
-            return hit
         ok = self._ok
-        out = [t for t in self._cut(text) if ok(t)]
-        if len(self._cache) >= 1 << 16:
-            self._cache.clear()
-        self._cache[text] = out
-        return out
-
-    def distinct(self, texts: Iterable[str]) -> set[str]:
-        """The distinct tokens of several texts: what document frequencies need, without the order,
-        the repeats or the per-text cache."""
-        found: set[str] = set()
-        for text in texts:
-            found.update(self._cut(text))
-        ok = self._ok
-        return {t for t in found if ok(t)}
+        return [t for t in self._cut(text) if ok(t)]
 
     def __getstate__(self) -> dict[str, Any]:
         return {"words": self.words}
@@ -788,8 +814,7 @@ class _Scored:
     cue: np.ndarray
     sim: np.ndarray
     found: list[_Found]
-    cols: np.ndarray  # the statement's TF-IDF row: vocabulary columns and weights
-    vals: np.ndarray
+    weights: dict[str, float]  # the statement's unit-length TF-IDF weights
 
 
 class IndicatorLinker:
@@ -841,9 +866,14 @@ class IndicatorLinker:
             self._tokens = _Tokenizer(words)
         return self._tokens
 
-    def fit(self, statements: Iterable[str] = ()) -> IndicatorLinker:
-        """Fit TF-IDF on the indicator profiles plus the given corpus statements (for the IDF)."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
+    def fit(self) -> IndicatorLinker:
+        """Check the parameters and weight each indicator's profile.
+
+        Weights are sublinear term frequency × jieba's general-language IDF, not the corpus's: a
+        statement scores the same whatever else is in the corpus, so a score can be cited, cached per
+        file and compared across runs, and linking needs no pass over the whole corpus first.
+        """
+        from .segment import reference_idf
 
         fw = self.framework_
         if not isinstance(self.top_k, int) or self.top_k < 1:
@@ -854,51 +884,62 @@ class IndicatorLinker:
             raise ValueError(
                 f"The 'threshold' parameter of IndicatorLinker must be in (0, 1); got {self.threshold!r}"
             )
-        profiles = [fw.profile_text(leaf) for leaf in fw.indicators]
-        corpus = [s for s in statements if s and s.strip()]
-        self.vectorizer_ = TfidfVectorizer(
-            tokenizer=self._tokenizer(), token_pattern=None, lowercase=False, sublinear_tf=True
-        )
-        self.vectorizer_.fit(profiles + corpus)
-        self.profiles_ = self.vectorizer_.transform(profiles)
-        self.vocabulary_ = np.asarray(self.vectorizer_.get_feature_names_out())
+        idf, median = reference_idf()
+        tokenize = self._tokenizer()
+        self.profiles_ = [
+            _unit_weights(tokenize(fw.profile_text(leaf)), idf, median) for leaf in fw.indicators
+        ]
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for j, profile in enumerate(self.profiles_):
+            for token, weight in profile.items():
+                postings[token].append((j, weight))
+        self._postings = dict(postings)
         self.matcher_ = _CueMatcher(fw)
-        self.n_statements_ = len(corpus)
         return self
 
-    def document_tokens(self, statements: Iterable[str]) -> set[str]:
-        """The distinct tokens of one document's statements: its share of the IDF (see ``fit``)."""
-        return self._tokenizer().distinct(statements)
-
     def _check_fitted(self) -> None:
-        if not hasattr(self, "vectorizer_"):
+        if not hasattr(self, "profiles_"):
             self.fit()
 
     # -- scoring -------------------------------------------------------------------------------------
 
-    def _cue_strength(self, text: str) -> tuple[np.ndarray, list[_Found]]:
+    def _cue_strengths(self, texts: Sequence[str]) -> list[tuple[np.ndarray | None, list[_Found]]]:
+        """Each statement's cue strength per indicator (noisy-or of its cues' weights, damped by
+        vetoes and anti cues; None when no cue occurs at all) and the cues found."""
         index = self._positions()
-        folded = _fold(text)
-        found = self.matcher_.find(folded)
-        strength = np.zeros(len(index))
-        if found:
-            vetoes = self.matcher_.vetoes(folded)
-            miss = np.ones(len(index))
-            seen: set[tuple[str, str]] = set()
-            for f in found:
-                key = (f.cue.indicator, folded[f.start : f.end])
-                if key in seen:
-                    continue  # the same cue twice is one piece of evidence
-                seen.add(key)
-                weight = f.cue.weight
-                for vs, ve, vw in vetoes:
-                    if vs <= f.start and f.end <= ve:
-                        weight *= 1.0 - vw
-                miss[index[f.cue.indicator]] *= 1.0 - weight
-            strength = 1.0 - miss
-        for cue in self.matcher_.anti(folded):
-            strength[index[cue.indicator]] *= 1.0 - cue.weight
-        return strength, found
+        matcher = self.matcher_
+        joined = _fold(_SEP.join(texts))  # one translation; folding keeps lengths, so slices align
+        folded, at = [], 0
+        for text in texts:
+            folded.append(joined[at : at + len(text)])
+            at += len(text) + 1
+        out = []
+        for f, scan in zip(folded, matcher.scan(folded), strict=True):
+            if scan is None and not matcher.always:
+                out.append((None, []))
+                continue
+            scan = scan or _Scan()
+            found = matcher.find(f, scan)
+            strength = np.zeros(len(index))
+            if found:
+                vetoes = matcher.vetoes(f, scan)
+                miss = np.ones(len(index))
+                seen: set[tuple[str, str]] = set()
+                for hit in found:
+                    key = (hit.cue.indicator, f[hit.start : hit.end])
+                    if key in seen:
+                        continue  # the same cue twice is one piece of evidence
+                    seen.add(key)
+                    weight = hit.cue.weight
+                    for vs, ve, vw in vetoes:
+                        if vs <= hit.start and hit.end <= ve:
+                            weight *= 1.0 - vw
+                    miss[index[hit.cue.indicator]] *= 1.0 - weight
+                strength = 1.0 - miss
+            for cue in matcher.anti(f, scan):
+                strength[index[cue.indicator]] *= 1.0 - cue.weight
+            out.append((strength, found))
+        return out
 
     def _positions(self) -> dict[str, int]:
         """Indicator id → column of the score vectors (built once per framework object)."""
@@ -920,46 +961,40 @@ class IndicatorLinker:
         t = self.threshold_
         return z >= math.log(t / (1.0 - t)) - 1e-6
 
+    def _similarity(self, text: str) -> tuple[np.ndarray, dict[str, float]]:
+        """Cosine with every profile, and the statement's unit-length token weights."""
+        from .segment import reference_idf
+
+        idf, median = reference_idf()
+        weights = _unit_weights(self._tokenizer()(text), idf, median)
+        sim = np.zeros(len(self.profiles_))
+        postings = self._postings
+        for token, weight in weights.items():
+            for j, p in postings.get(token, ()):
+                sim[j] += weight * p
+        return sim, weights
+
     def _score_many(self, texts: Sequence[str], *, every: bool = True) -> list[_Scored | None]:
         """Scores of each statement; with ``every=False``, None for one that cannot link at all."""
         self._check_fitted()
-        cues = [self._cue_strength(text) for text in texts]
-        rows = [i for i, (cue, _) in enumerate(cues) if every or self._may_link(cue)]
-        out: list[_Scored | None] = [None] * len(texts)
-        if not rows:
-            return out
-        X = self.vectorizer_.transform([texts[i] for i in rows])
-        sims = (X @ self.profiles_.T).toarray()
         scoring = self.framework_.scoring
-        for k, i in enumerate(rows):
-            cue, found = cues[i]
-            lo, hi = X.indptr[k], X.indptr[k + 1]
-            out[i] = _Scored(
-                scoring.score(cue, sims[k]), cue, sims[k], found, X.indices[lo:hi], X.data[lo:hi]
-            )
+        out: list[_Scored | None] = []
+        zeros = np.zeros(len(self._positions()))
+        cueless = self._may_link(zeros)  # whether a statement without any cue can link
+        for text, (strength, found) in zip(texts, self._cue_strengths(texts), strict=True):
+            cue = zeros.copy() if strength is None else strength
+            if not every and not (cueless if strength is None else self._may_link(cue)):
+                out.append(None)
+                continue
+            sim, weights = self._similarity(text)
+            out.append(_Scored(scoring.score(cue, sim), cue, sim, found, weights))
         return out
-
-    def _profile_row(self, j: int) -> dict[int, float]:
-        """Indicator ``j``'s profile as {column: weight}, rebuilt whenever the profiles are refitted."""
-        cached = getattr(self, "_profile_rows", None)
-        if cached is None or cached[0] is not self.profiles_:
-            P = self.profiles_.tocsr()
-            rows = []
-            for r in range(P.shape[0]):
-                lo, hi = P.indptr[r], P.indptr[r + 1]
-                rows.append(dict(zip(P.indices[lo:hi].tolist(), P.data[lo:hi].tolist(), strict=True)))
-            cached = self._profile_rows = (self.profiles_, rows)
-        return cached[1][j]
 
     def _shared_terms(self, scored: _Scored, j: int) -> list[tuple[str, float]]:
         """The statement's tokens contributing most to its cosine with indicator ``j``, best first."""
-        cols, vals = scored.cols, scored.vals
-        if scored.sim[j] <= 0 or not len(cols):
-            return []
-        row = self._profile_row(j)
-        contrib = vals * np.fromiter((row.get(c, 0.0) for c in cols.tolist()), np.float64, len(cols))
-        order = np.argsort(-contrib)
-        return [(str(self.vocabulary_[cols[k]]), float(contrib[k])) for k in order if contrib[k] > 0]
+        profile = self.profiles_[j]
+        shared = [(t, w * profile[t]) for t, w in scored.weights.items() if t in profile]
+        return sorted((x for x in shared if x[1] > 0), key=lambda x: -x[1])
 
     def scores(self, text: str) -> dict[str, float]:
         """Calibrated score of every indicator for one statement (no threshold, no top-k)."""
@@ -1483,8 +1518,7 @@ def evaluate_links(
     elif linker.top_k != top_k:
         linker = copy.copy(linker)  # same fitted state, the caller's parameters untouched
         linker.top_k = top_k
-    if not hasattr(linker, "vectorizer_"):
-        linker.fit([item.text for item in items])
+    linker._check_fitted()
     statements = linker.link_statements([item.text for item in items], keep_empty=True)
     counts = {iid: [0, 0, 0] for iid in fw.ids}  # tp, fp, fn
     wrong = []
@@ -1539,7 +1573,7 @@ def calibrate_scoring(
 
     fw = framework if isinstance(framework, Framework) else Framework.load(framework)
     items = load_gold(gold_path, fw, split=split)
-    linker = IndicatorLinker(fw).fit([item.text for item in items])
+    linker = IndicatorLinker(fw).fit()
     cue, sim = linker.features([item.text for item in items])
     y = np.array([[iid in item.indicators for iid in fw.ids] for item in items], dtype=int).ravel()
     X = np.column_stack([cue.ravel(), sim.ravel()])

@@ -5,11 +5,11 @@ function returns pandas DataFrames so that notebooks can stop at any stage.
 
 ``run`` streams files through the stages in batches (in worker processes or on Dask, see
 :mod:`nqpf_text.engine`) and keeps only table rows, never a file's text or offset maps once its
-rows exist. Two steps look at the whole corpus and so wait for every file: boilerplate flags (a
-sentence repeated in several documents) and the linker's TF-IDF, whose IDF counts documents of the
-corpus. Workers return per-file document frequencies; the sum fits the linker exactly as fitting on
-every text at once would, whatever the batches, workers or engine. Per-file results are cached
-(:mod:`nqpf_text.cache`), so a second run reads what did not change.
+rows exist. One pass does every per-file stage, linking included (the linker's IDF is a fixed
+reference table, so a file's links depend on nothing else in the corpus); only the boilerplate flags
+(a sentence repeated in several documents) wait for every file, and they are applied to rows, not
+recomputed. Per-file results are cached (:mod:`nqpf_text.cache`), so a second run reads what did not
+change, and adding a file to a corpus processes that file alone.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .cache import ResultCache
     from .engine import EngineOptions, Executor
     from .ingest.corpus import CorpusPlan, FileTask
-    from .link import Framework, IndicatorLinker
+    from .link import IndicatorLinker
 
 __all__ = [
     "Collected",
@@ -39,7 +39,6 @@ __all__ = [
     "RunSummary",
     "collect_tables",
     "documents_from_inputs",
-    "fit_linker",
     "ingest",
     "mention_frame",
     "prepare",
@@ -486,7 +485,7 @@ def build_tables(
 
 @dataclass(frozen=True)
 class _FileSpec:
-    """What every worker needs for ingest → segment → tag → document frequencies, sent once."""
+    """What every worker needs for ingest → segment → tag → link, sent once."""
 
     key: str
     context: Any  # the plan's manifests
@@ -501,7 +500,7 @@ class _FileJob:
     task: FileTask
     docs: bytes | None = None  # cached documents: ingestion is skipped
     tag: bool = False
-    df: bool = False
+    link: bool = False
     pack: bool = False  # return packed results for the cache
     cached: bool = False  # ``docs`` are in the cache, read just before the job is sent
 
@@ -524,7 +523,7 @@ class _FileWork:
     ingest: Any = None  # _IngestPart or its packed bytes
     docs: bytes | None = None  # packed documents for the cache
     mentions: Any = None  # DataFrame or packed bytes
-    df: Any = None  # (documents counted, {term: documents}) or packed bytes
+    links: Any = None  # link rows or packed bytes
 
 
 def _sentence_keys(d: Document) -> list[bytes | None]:
@@ -594,27 +593,27 @@ def _intern_text(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _file_df(linker: IndicatorLinker, docs: Sequence[Document]) -> tuple[int, dict[str, int]]:
-    """Documents counted and, per token, how many of them hold it (the IDF's share of this file).
-
-    Sentences are cut one by one: together they give the tokens of the whole text (a sentence ends
-    only at punctuation or a line break, where the segmenter splits anyway; the engine tests check
-    the result against fitting on whole texts).
-    """
-    counts: Counter[str] = Counter()
-    n = 0
+def _file_links(linker: IndicatorLinker, docs: Sequence[Document]) -> list[tuple[Any, ...]]:
+    """Link rows of a file's documents (a document without sentences: the linker splits its text)."""
+    rows: list[tuple[Any, ...]] = []
     for d in docs:
-        if not d.text.strip():
+        if not d.sentences:
+            rows += _link_rows(linker.link(d.text, d.doc))
             continue
-        n += 1
         text = d.text
-        pieces = (text[s.start : s.end] for s in d.sentences) if d.sentences else [text]
-        counts.update(linker.document_tokens(pieces))
-    return n, dict(counts)
+        rows += _link_rows(
+            linker.link_statements(
+                [text[x.start : x.end] for x in d.sentences],
+                doc=d.doc,
+                starts=[x.start for x in d.sentences],
+                indices=[x.index for x in d.sentences],
+            )
+        )
+    return rows
 
 
 def _worker_tools(spec: _FileSpec) -> tuple[Any, Any]:
-    """The tagger and the linker (for its tokenizer) of this process, built once per configuration."""
+    """The tagger and the linker of this process, built once per configuration."""
     from .engine import shared_state
 
     def build() -> tuple[Any, Any]:
@@ -626,7 +625,7 @@ def _worker_tools(spec: _FileSpec) -> tuple[Any, Any]:
         if spec.framework is not None:
             from .link import IndicatorLinker
 
-            linker = IndicatorLinker(spec.framework)
+            linker = IndicatorLinker(spec.framework).fit()
         return tagger, linker
 
     return shared_state(spec.key, build)
@@ -662,9 +661,9 @@ def _work_file(spec: _FileSpec, job: _FileJob) -> _FileWork:
     if job.tag:
         frame = _intern_text(mention_frame(docs, [tagger.tag_document(d) for d in docs]))
         work.mentions = pack(frame) if job.pack else frame
-    if job.df:
-        counted = _file_df(linker, docs)
-        work.df = pack(counted) if job.pack else counted
+    if job.link:
+        rows = _file_links(linker, docs)
+        work.links = pack(rows) if job.pack else rows
     return work
 
 
@@ -672,84 +671,10 @@ def _files_batch(spec: _FileSpec, jobs: list[_FileJob]) -> list[_FileWork]:
     return [_work_file(spec, job) for job in jobs]
 
 
-@dataclass(frozen=True)
-class _LinkJob:
-    """Consecutive statements of one file (a long file is cut into several jobs, joined in order)."""
-
-    order: int
-    last: bool  # the file's last job
-    items: tuple[tuple[str, int, int, str], ...]  # (doc, sentence, start, text); sentence -1: a whole text
-
-
-def _links_batch(linker: IndicatorLinker, jobs: list[_LinkJob]) -> list[list[tuple[Any, ...]]]:
-    out = []
-    for job in jobs:
-        rows: list[tuple[Any, ...]] = []
-        i = 0
-        items = job.items
-        while i < len(items):
-            doc = items[i][0]
-            j = i
-            while j < len(items) and items[j][0] == doc and items[j][1] >= 0:
-                j += 1
-            if j == i:  # a document without sentences: the linker splits its text itself
-                rows += _link_rows(linker.link(items[i][3], doc))
-                i += 1
-                continue
-            group = items[i:j]
-            found = linker.link_statements(
-                [t for *_, t in group],
-                doc=doc,
-                starts=[s for _, _, s, _ in group],
-                indices=[k for _, k, _, _ in group],
-            )
-            rows += _link_rows(found)
-            i = j
-        out.append(rows)
-    return out
-
-
 def _unpack(value: Any) -> Any:
     from .cache import unpack
 
     return unpack(value) if isinstance(value, bytes) else value
-
-
-# --------------------------------------------------------------------------- the linker's IDF
-
-
-def fit_linker(framework: Framework, counts: Counter[str], n_documents: int) -> IndicatorLinker:
-    """A linker fitted on the indicator profiles plus a corpus given as document frequencies.
-
-    Gives the vocabulary, IDF and profile vectors of ``IndicatorLinker(framework).fit(texts)`` for
-    the texts the counts came from (``smooth_idf``: idf = ln((1 + n) / (1 + df)) + 1).
-    """
-    import numpy as np
-    from sklearn.base import clone
-
-    from .link import IndicatorLinker
-
-    linker = IndicatorLinker(framework).fit()  # checks the parameters, builds the cue matcher
-    analyzer = linker.vectorizer_.build_analyzer()
-    vectorizer = clone(linker.vectorizer_)  # the same settings, unfitted
-    profiles = [framework.profile_text(leaf) for leaf in framework.indicators]
-    total = Counter(counts)
-    for text in profiles:
-        total.update(set(analyzer(text)))
-    terms = sorted(total)
-    df = np.array([total[t] for t in terms], dtype=np.float64)
-    df += 1.0
-    idf = np.full_like(df, fill_value=len(profiles) + n_documents + 1, dtype=np.float64)
-    idf /= df
-    np.log(idf, out=idf)
-    idf += 1.0
-    vectorizer.vocabulary_ = {t: i for i, t in enumerate(terms)}
-    vectorizer.idf_ = idf
-    linker.vectorizer_ = vectorizer
-    linker.profiles_ = vectorizer.transform(profiles)
-    linker.vocabulary_ = np.asarray(vectorizer.get_feature_names_out())
-    linker.n_statements_ = n_documents
-    return linker
 
 
 # --------------------------------------------------------------------------- collecting a corpus
@@ -762,7 +687,6 @@ class _FileState:
     cacheable: bool = True  # False when the file could not be read to hash it: nothing is stored
     ingest: _IngestPart | None = None
     mentions: pd.DataFrame | None = None
-    counted: bool = False  # its document frequencies are in the collector's running sum
     links: list[tuple[Any, ...]] | None = None
     flags: list[bool] = field(default_factory=list)
 
@@ -773,7 +697,6 @@ class _Keys:
 
     ingest: str
     tag: str
-    df: str
     link: str
 
 
@@ -798,9 +721,9 @@ def _keys(plan: CorpusPlan, lexicons: Sequence[Any] | None, framework: Any, back
     lex_parts = [part for lex in lexicons or () for part in (lex.name, _content(lex.path))]
     tag = digest("tag", code, backend, *lex_parts) if lexicons is not None else ""
     if framework is None:
-        return _Keys(ingest, tag, "", "")
+        return _Keys(ingest, tag, "")
     fw_part = _content(framework.path) if framework.path else digest(pickle.dumps(framework))
-    return _Keys(ingest, tag, digest("df", code, fw_part), digest("link", code, fw_part))
+    return _Keys(ingest, tag, digest("link", code, fw_part))
 
 
 def _file_state(keys: _Keys, task: FileTask) -> _FileState:
@@ -839,7 +762,7 @@ def _batches(jobs: Iterable[Any], size: Callable[[Any], int], options: EngineOpt
 
 
 class _Collector:
-    """One corpus, file by file: cache look-ups, the two passes, the cross-document steps."""
+    """One corpus, file by file: cache look-ups, one pass through the workers, boilerplate flags."""
 
     def __init__(
         self,
@@ -863,17 +786,14 @@ class _Collector:
         self.keys = _keys(plan, lexicons, framework, backend)
         self.files = [_file_state(self.keys, task) for task in plan.tasks]
         self.files_by_order = {f.task.order: f for f in self.files}
-        self.corpus_key = digest(self.keys.df, *(f.key for f in self.files))
         self.spec = _FileSpec(
-            digest("spec", self.keys.tag, self.keys.df, backend),
+            digest("spec", self.keys.tag, self.keys.link, backend),
             plan.context,
             tuple(lexicons) if lexicons is not None else None,
             framework,
             backend,
         )
         self.executor: Executor | None = None
-        self.df_counts: Counter[str] = Counter()  # document frequencies of the files counted so far
-        self.n_counted = 0  # documents counted in them
         self.strings: dict[Any, Any] = {}  # one object per distinct mention cell (see _shared)
         self.stats: dict[str, Any] = {"files": len(self.files), "ingested": 0, "tagged": 0, "linked": 0}
 
@@ -893,15 +813,10 @@ class _Collector:
 
         return digest(self.keys.tag, f.key)
 
-    def _df_key(self, f: _FileState) -> str:
-        from .cache import digest
-
-        return digest(self.keys.df, f.key)
-
     def _link_key(self, f: _FileState) -> str:
         from .cache import digest
 
-        return digest(self.keys.link, self.corpus_key, f.key)
+        return digest(self.keys.link, f.key)
 
     # -- executors -----------------------------------------------------------------------------------
 
@@ -920,45 +835,36 @@ class _Collector:
             self.executor.close()
             self.executor = None
 
-    # -- pass 1: ingest, segment, tag, document frequencies ------------------------------------------
+    # -- the pass: ingest, segment, tag, link ---------------------------------------------------------
 
-    def _load(self, linking: bool) -> bool:
-        """Read cached results; return whether the linker must be fitted (some links are missing)."""
-        tagging = self.lexicons is not None
+    def _load(self) -> None:
+        """Read cached results (what a later run may need is kept even when this one does not read it)."""
+        tagging, linking = self.lexicons is not None, self.framework is not None
         for f in self.files:
             f.ingest = self._get("ingest", f.key)
             if f.ingest is not None and tagging:
                 f.mentions = self._shared(self._get("tag", self._tag_key(f)))
-            if linking:
+            if f.ingest is not None and linking:
                 f.links = self._get("link", self._link_key(f))
-        need_fit = linking and any(f.links is None for f in self.files)
-        if self.cache is not None:  # what a later run may need stays even when this one does not read it
-            for f in self.files:
+            if self.cache is not None:
                 self.cache.keep("docs", f.key)
-                if linking:
-                    self.cache.keep("df", self._df_key(f))
-        if need_fit:
-            for f in self.files:
-                if f.ingest is not None:
-                    self._count(f, self._get("df", self._df_key(f)))
-        return need_fit
 
-    def _jobs(self, need_df: bool) -> list[_FileJob]:
-        tagging = self.lexicons is not None
+    def _jobs(self) -> list[_FileJob]:
+        tagging, linking = self.lexicons is not None, self.framework is not None
         pack = self.cache is not None
         jobs = []
         for f in self.files:
             want_tag = tagging and f.mentions is None
-            want_df = need_df and not f.counted
-            if f.ingest is not None and not (want_tag or want_df):
+            want_link = linking and f.links is None
+            if f.ingest is not None and not (want_tag or want_link):
                 continue
             if f.ingest is not None and self.cache is not None:
-                jobs.append(_FileJob(len(jobs), f.task, None, want_tag, want_df, pack, cached=True))
+                jobs.append(_FileJob(len(jobs), f.task, None, want_tag, want_link, pack, cached=True))
             else:
-                jobs.append(_FileJob(len(jobs), f.task, None, tagging, need_df, pack))
+                jobs.append(_FileJob(len(jobs), f.task, None, tagging, linking, pack))
         return jobs
 
-    def _ready(self, jobs: Iterable[_FileJob], need_df: bool) -> Iterator[_FileJob]:
+    def _ready(self, jobs: Iterable[_FileJob]) -> Iterator[_FileJob]:
         """Jobs with their cached documents read in (one batch at a time, not the corpus at once)."""
         from dataclasses import replace
 
@@ -970,12 +876,14 @@ class _Collector:
             f_key = self.files_by_order[job.task.order].key
             docs = self.cache.get_packed("docs", f_key)
             if docs is None:  # the documents are gone: ingest again, and every later stage with it
-                yield replace(job, cached=False, tag=self.lexicons is not None, df=need_df)
+                yield replace(
+                    job, cached=False, tag=self.lexicons is not None, link=self.framework is not None
+                )
             else:
                 yield replace(job, docs=docs, cached=False)
 
-    def _pass_one(self, need_df: bool) -> None:
-        jobs = self._jobs(need_df)
+    def _pass(self) -> None:
+        jobs = self._jobs()
         by_order = {f.task.order: f for f in self.files}
         total = len(jobs)
         if not jobs:
@@ -984,9 +892,11 @@ class _Collector:
         input_bytes = sum(size(j) for j in jobs)
         executor = self._executor(input_bytes)
         if executor.inherits and self.framework is not None:
-            import sklearn.feature_extraction.text  # noqa: F401  (imported once here: forked workers inherit it)
+            from .segment import reference_idf
+
+            reference_idf()  # read once here: forked workers inherit the table
         done = 0
-        batches = (list(self._ready(b, need_df)) for b in _batches(jobs, size, self.options))
+        batches = (list(self._ready(b)) for b in _batches(jobs, size, self.options))
         for results in executor.map(_files_batch, self.spec, batches):
             for work in results:
                 f = by_order[jobs[work.order].task.order]
@@ -1003,8 +913,9 @@ class _Collector:
         if work.mentions is not None:
             f.mentions = self._shared(self._put("tag", f, self._tag_key(f), work.mentions))
             self.stats["tagged"] += 1
-        if work.df is not None:
-            self._count(f, self._put("df", f, self._df_key(f), work.df))
+        if work.links is not None:
+            f.links = self._put("link", f, self._link_key(f), work.links)
+            self.stats["linked"] += 1
 
     def _shared(self, frame: pd.DataFrame | None) -> pd.DataFrame | None:
         """The frame with one string object per distinct value across the corpus, not per file.
@@ -1026,14 +937,6 @@ class _Collector:
             frame[col] = pd.Series(values, index=frame.index, dtype=series.dtype)
         return frame
 
-    def _count(self, f: _FileState, found: tuple[int, dict[str, int]] | None) -> None:
-        """Add a file's document frequencies to the corpus's (one Counter, not one dict per file)."""
-        if found is None or f.counted:
-            return
-        self.n_counted += found[0]
-        self.df_counts.update(found[1])
-        f.counted = True
-
     # -- cross-document steps ------------------------------------------------------------------------
 
     def _flag_boilerplate(self) -> int:
@@ -1053,69 +956,12 @@ class _Collector:
                 f.ingest.keys = []
         return flagged
 
-    def _fit(self) -> IndicatorLinker:
-        counts, self.df_counts = self.df_counts, Counter()
-        return fit_linker(self.framework, counts, self.n_counted)
-
-    # -- pass 2: link --------------------------------------------------------------------------------
-
-    def _link_jobs(self, chunk: int) -> Iterator[_LinkJob]:
-        """Each file's statements in jobs of about ``chunk`` characters (workers share a long file)."""
-        for f in self.files:
-            if f.links is not None:
-                continue
-            part = f.ingest
-            groups = []
-            if part is not None and part.skipped is None:
-                texts = {row["doc"]: row["text"] for row in part.documents}
-                groups = list(part.structure.sentence_items(texts))
-            items: list[tuple[str, int, int, str]] = []
-            size = 0
-            for doc, found in groups:
-                if not found:
-                    items.append((doc, -1, 0, texts[doc]))
-                    size += len(texts[doc])
-                for index, start, text in found:
-                    items.append((doc, index, start, text))
-                    size += len(text)
-                    if size >= chunk:
-                        yield _LinkJob(f.task.order, False, tuple(items))
-                        items, size = [], 0
-            yield _LinkJob(f.task.order, True, tuple(items))
-
-    def _pass_two(self, linker: IndicatorLinker) -> None:
-        pending = [f for f in self.files if f.links is None]
-        if not pending:
-            return
-        by_order = {f.task.order: f for f in pending}
-        chunk = max(4096, self.options.batch_bytes // 3)  # characters: about a batch of UTF-8 bytes
-        jobs = list(self._link_jobs(chunk))
-        input_bytes = 3 * sum(len(t) for job in jobs for *_, t in job.items)
-        executor = self._executor(input_bytes)
-        batches = [[job] for job in jobs]
-        rows: list[tuple[Any, ...]] = []
-        done = 0
-        for (job,), (found,) in zip(batches, executor.map(_links_batch, linker, batches), strict=True):
-            rows += found
-            if not job.last:
-                continue
-            f = by_order[job.order]
-            f.links, rows = rows, []
-            if self.cache is not None and f.cacheable:
-                self.cache.put("link", self._link_key(f), f.links)
-            self.stats["linked"] += 1
-            done += 1
-            self.progress("link", done, len(pending))
-
     # -- assembly ------------------------------------------------------------------------------------
 
     def collect(self) -> Collected:
-        linking = self.framework is not None
-        need_fit = self._load(linking)
-        self._pass_one(need_fit)
+        self._load()
+        self._pass()
         self.stats["boilerplate"] = self._flag_boilerplate()
-        if need_fit:
-            self._pass_two(self._fit())
         return self._assemble()
 
     def _assemble(self) -> Collected:
@@ -1168,7 +1014,8 @@ class _Collector:
         from .cache import digest
 
         refused = [f"{order}:{s.file}:{s.reason}" for order, s in self.plan.skipped]
-        return digest(self.keys.ingest, self.keys.tag, self.keys.link, self.corpus_key, *refused)
+        files = [f.key for f in self.files]
+        return digest(self.keys.ingest, self.keys.tag, self.keys.link, *files, *refused)
 
 
 def _job_size(job: _FileJob) -> int:
@@ -1413,7 +1260,7 @@ def run(
             outputs.record(written)
     peak["end"] = _peak_rss_mb()
     if store is not None:
-        store.prune(("ingest", "docs", "tag", "df", "link"))
+        store.prune(("ingest", "docs", "tag", "link", "df"))  # df: document frequencies of earlier versions
         stats["cache"] = (
             f"cache: {stats['files'] - stats['ingested']} of {stats['files']} files read from "
             f"{store.root} ({stats['ingested']} ingested, {stats['tagged']} tagged, {stats['linked']} linked)"

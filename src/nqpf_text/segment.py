@@ -100,6 +100,24 @@ def flag_boilerplate(docs: Sequence[Document], *, min_docs: int = 3, min_chars: 
 
 
 @cache
+def reference_idf() -> tuple[dict[str, float], float]:
+    """jieba's general-language IDF table and its median (for words it lacks), as ``jieba.analyse``
+    has them; read from the file directly, since importing ``jieba.analyse`` builds a POS tokenizer."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jieba")
+    assert spec is not None and spec.origin is not None
+    table: dict[str, float] = {}
+    with open(Path(spec.origin).parent / "analyse" / "idf.txt", encoding="utf-8") as fh:
+        for line in fh:
+            word, _, value = line.strip().partition(" ")
+            if word:
+                table[word] = float(value)
+    values = sorted(table.values())
+    return table, values[len(values) // 2]
+
+
+@cache
 def cache_dir() -> Path | None:
     """A writable cache folder for the tool, or None (with a warning) when there is none."""
     candidates = []

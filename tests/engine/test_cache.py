@@ -104,8 +104,8 @@ def test_one_edited_file_is_the_only_one_read_again(demo_copy, tmp_path):
     target = demo_copy / "06_2024年浙江省数字经济观察.txt"
     target.write_text(target.read_text(encoding="utf-8") + "\n宁波加快发展海洋经济。\n", encoding="utf-8")
     second, _ = _collect(demo_copy, root)
-    assert second.stats["ingested"] == 1 and second.stats["tagged"] == 1
-    assert second.stats["linked"] == second.stats["files"]  # the corpus changed, so did its IDF
+    # links depend on the file alone (a reference IDF), so the other files' links are read back too
+    assert (second.stats["ingested"], second.stats["tagged"], second.stats["linked"]) == (1, 1, 1)
     _same(second, _collect(demo_copy, None)[0])
 
 

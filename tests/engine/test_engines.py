@@ -1,5 +1,5 @@
 """One worker, two worker processes and a Dask cluster on loopback give the same outputs, byte for byte,
-and the same tables as the all-in-memory path (every document ingested, then fit, then linked)."""
+and the same tables as the all-in-memory path (every document ingested, then tagged and linked)."""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ pytest.importorskip("distributed")
 
 
 def _in_memory(corpus: Path | None):
-    """The reference: every document in memory, linker fitted on every text (the pipeline before streaming)."""
+    """The reference: every document in memory (the pipeline before streaming)."""
     from nqpf_text.link import Framework, IndicatorLinker
     from nqpf_text.tag import Tagger
 
     docs, result = ingest(corpus)
-    linker = IndicatorLinker(Framework.load("hqe21")).fit([d.text for d in docs])
+    linker = IndicatorLinker(Framework.load("hqe21")).fit()
     return build_tables(docs, skipped=result.skipped, issues=result.issues, tagger=Tagger(), linker=linker)
 
 

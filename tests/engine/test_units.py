@@ -6,9 +6,7 @@ import random
 import shutil
 import subprocess
 import sys
-from collections import Counter
 
-import numpy as np
 import pytest
 
 from nqpf_text.engine import EngineOptions, InlineExecutor, PoolExecutor
@@ -97,23 +95,22 @@ def test_engine_options_are_checked():
     assert EngineOptions(workers=3).n_workers == 3
 
 
-def test_linker_fitted_from_document_frequencies_equals_fitting_on_texts():
+def test_a_statement_scores_the_same_whatever_the_corpus():
+    """The IDF is a reference table: linking one statement alone or among a corpus gives one score."""
     from nqpf_text.link import Framework, IndicatorLinker
-    from nqpf_text.pipeline import fit_linker, ingest
+    from nqpf_text.pipeline import ingest
 
     docs, _ = ingest(None)
-    texts = [d.text for d in docs]
-    framework = Framework.load("hqe21")
-    reference = IndicatorLinker(framework).fit(texts)
-    analyzer = reference.vectorizer_.build_analyzer()
-    counts = Counter(t for text in texts for t in set(analyzer(text)))
-    fitted = fit_linker(framework, counts, len(texts))
-    assert fitted.vectorizer_.vocabulary_ == reference.vectorizer_.vocabulary_
-    assert np.array_equal(fitted.vectorizer_.idf_, reference.vectorizer_.idf_)
-    assert np.array_equal(fitted.profiles_.toarray(), reference.profiles_.toarray())
-    assert fitted.n_statements_ == reference.n_statements_
+    linker = IndicatorLinker(Framework.load("hqe21")).fit()
     sentence = "单位国内生产总值能耗下降，研发经费投入强度提高"
-    assert fitted.scores(sentence) == reference.scores(sentence)
+    alone = linker.link_statements([sentence])
+    among = linker.link_statements([d.text for d in docs] + [sentence])
+    assert alone[0].links == among[-1].links
+    assert (
+        alone[0].links
+        and alone[0].links[0].score
+        == IndicatorLinker("hqe21").fit().link_statements([sentence])[0].links[0].score
+    )
 
 
 def test_cli_run_takes_engine_options(tmp_path):

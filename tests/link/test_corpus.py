@@ -33,7 +33,7 @@ def reports(external_dir: Path) -> list[Document]:
 
 def test_government_reports_link_with_exact_evidence(reports: list[Document]) -> None:
     fw = Framework.load("hqe21")
-    linker = IndicatorLinker(fw).fit([d.text[s.start : s.end] for d in reports for s in d.sentences])
+    linker = IndicatorLinker(fw).fit()
     statements = linker.link_documents(reports)
     by_doc = {d.doc: d for d in reports}
     for st in statements:
@@ -56,7 +56,7 @@ def test_government_reports_link_with_exact_evidence(reports: list[Document]) ->
 
 def test_seed_paper_statements_link_to_their_own_framework(corpus_dir: Path) -> None:
     (doc,) = _documents(corpus_dir, "000_*.txt")
-    linker = IndicatorLinker("elements5").fit([doc.text[s.start : s.end] for s in doc.sentences])
+    linker = IndicatorLinker("elements5").fit()
     statements = linker.link_document(doc)
     linked = {link.indicator for st in statements for link in st.links}
     assert linked == {"labor", "means", "objects", "tech", "org"}

@@ -81,7 +81,7 @@ def _statements(folder: Path, limit: int) -> list[str]:
 @pytest.mark.shared
 def test_skipping_hopeless_statements_changes_no_link(external_dir: Path) -> None:
     texts = _statements(external_dir / "gwr2025", 3000)
-    linker = IndicatorLinker("hqe21").fit(texts)
+    linker = IndicatorLinker("hqe21").fit()
     fast = linker.link_statements(texts)
     full = [s for s in linker.link_statements(texts, keep_empty=True) if s.links]
     assert len(fast) > 150

@@ -100,7 +100,7 @@ def link(
         from ..link import Framework, IndicatorLinker
 
         docs, skipped = _inputs(files, text)
-        linker = IndicatorLinker(Framework.load(framework), top_k=top_k).fit([d.text for d in docs])
+        linker = IndicatorLinker(Framework.load(framework), top_k=top_k).fit()
         out = []
         for doc in docs:
             for st in linker.link_document(doc):
