@@ -10,8 +10,12 @@ from pathlib import Path
 __all__ = ["atomic_write", "atomic_write_bytes", "atomic_write_text", "remove_stale_temps", "safe_join"]
 
 
-def atomic_write(target: str | Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp_path)``, then move the finished file over ``target``."""
+def atomic_write(target: str | Path, write: Callable[[Path], None], *, durable: bool = True) -> Path:
+    """Call ``write(tmp_path)``, then move the finished file over ``target``.
+
+    ``durable`` flushes the file to disk before the rename (outputs); a cache entry skips that: a
+    crash can only lose it, and a lost or torn entry fails its signature and is computed again.
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -19,8 +23,9 @@ def atomic_write(target: str | Path, write: Callable[[Path], None]) -> Path:
     tmp = Path(tmp_name)
     try:
         write(tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
+        if durable:
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException:
@@ -29,8 +34,8 @@ def atomic_write(target: str | Path, write: Callable[[Path], None]) -> Path:
     return target
 
 
-def atomic_write_bytes(target: str | Path, data: bytes) -> Path:
-    return atomic_write(target, lambda tmp: tmp.write_bytes(data))
+def atomic_write_bytes(target: str | Path, data: bytes, *, durable: bool = True) -> Path:
+    return atomic_write(target, lambda tmp: tmp.write_bytes(data), durable=durable)
 
 
 def atomic_write_text(target: str | Path, text: str, *, encoding: str = "utf-8") -> Path:

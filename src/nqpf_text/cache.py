@@ -200,7 +200,7 @@ class ResultCache:
         path = self._path(kind, key)
         sig = hmac.new(_secret(), key.encode() + packed, hashlib.sha256).digest()
         try:
-            atomic_write_bytes(path, _MAGIC + sig + packed)
+            atomic_write_bytes(path, _MAGIC + sig + packed, durable=False)
         except OSError:
             return  # a full or read-only disk costs speed next time, not this run
         self._used.add(path)
