@@ -34,7 +34,7 @@ import regex
 import yaml
 
 from .errors import InputError, NqpfError
-from .lexicon import pattern_problems
+from .lexicon import compose_yaml, pattern_problems
 from .match import Hit, TermIndex
 from .offsets import CharTable
 from .resources import lexicon_dir
@@ -192,8 +192,7 @@ def _parse_yaml(path: Path) -> _Loc:
     except UnicodeDecodeError as exc:
         raise InputError(path, "framework file is not UTF-8", place=f"byte {exc.start}") from None
     try:
-        value = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        value, node = compose_yaml(path, text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f"line {mark.line + 1}" if mark is not None else None
