@@ -216,20 +216,23 @@ def documents_from_inputs(
 
 def mention_frame(documents: Sequence[Document], mentions: Sequence[Sequence[Mention]]) -> pd.DataFrame:
     """Mentions of all documents, with offsets into the original file alongside the normalized ones."""
+    import numpy as np
+
     from .tag import mentions_frame
 
-    frames = []
-    for doc, found in zip(documents, mentions, strict=True):
-        frame = mentions_frame(found)
-        if len(frame):
-            rs, re_ = doc.mapped.raw_spans(frame["start"].to_numpy(), frame["end"].to_numpy())
-            frame["raw_start"], frame["raw_end"] = rs, re_
-        else:
-            frame["raw_start"], frame["raw_end"] = pd.Series(dtype="int64"), pd.Series(dtype="int64")
-        frames.append(frame)
-    if not frames:
+    frame = mentions_frame(m for found in mentions for m in found)
+    if not len(frame):
         return _empty_mentions()
-    return pd.concat(frames, ignore_index=True)
+    starts, ends = frame["start"].to_numpy(), frame["end"].to_numpy()
+    raw_start, raw_end = np.empty(len(frame), np.int64), np.empty(len(frame), np.int64)
+    at = 0
+    for doc, found in zip(documents, mentions, strict=True):
+        part = slice(at, at + len(found))
+        if len(found):
+            raw_start[part], raw_end[part] = doc.mapped.raw_spans(starts[part], ends[part])
+        at += len(found)
+    frame["raw_start"], frame["raw_end"] = raw_start, raw_end
+    return frame
 
 
 def _empty_mentions() -> pd.DataFrame:
@@ -585,14 +588,6 @@ def _unpack_docs(packed: list[tuple[Any, ...]]) -> list[Document]:
     return docs
 
 
-def _intern_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """One string object per distinct mention text (a corpus repeats a few hundred terms millions of times)."""
-    if len(frame):
-        seen: dict[str, str] = {}
-        frame["text"] = [seen.setdefault(t, t) for t in frame["text"]]
-    return frame
-
-
 def _file_links(linker: IndicatorLinker, docs: Sequence[Document]) -> list[tuple[Any, ...]]:
     """Link rows of a file's documents (a document without sentences: the linker splits its text)."""
     rows: list[tuple[Any, ...]] = []
@@ -659,7 +654,7 @@ def _work_file(spec: _FileSpec, job: _FileJob) -> _FileWork:
     else:
         docs = _unpack_docs(_unpack(job.docs))
     if job.tag:
-        frame = _intern_text(mention_frame(docs, [tagger.tag_document(d) for d in docs]))
+        frame = mention_frame(docs, [tagger.tag_document(d) for d in docs])  # text is term: shared
         work.mentions = pack(frame) if job.pack else frame
     if job.link:
         rows = _file_links(linker, docs)

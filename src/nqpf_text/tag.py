@@ -17,6 +17,7 @@ import re
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
+from operator import attrgetter
 from typing import Any
 
 import regex
@@ -566,16 +567,32 @@ def _plain(items: Any) -> str | None:
     return "".join(chr(av) for _, av in items)
 
 
+MENTION_COLUMNS = (
+    "doc", "start", "end", "text", "category", "id", "name", "group", "role", "province", "macro",
+    "term", "lexicon", "sentence", "boilerplate",
+)  # fmt: skip
+
+
+_TEXT_COLUMNS = frozenset(MENTION_COLUMNS) - {"start", "end", "sentence", "boilerplate"}
+
+
 def mentions_frame(mentions: Iterable[Mention]):  # type: ignore[no-untyped-def]
-    """Mentions as a DataFrame (one row each, contract fields first)."""
+    """Mentions as a DataFrame (one row each, contract fields first).
+
+    Text columns are built as ``object`` with ``None`` for a missing value, whatever the rows hold,
+    so frames made per file and per corpus have the same dtypes and concatenate without changes.
+    """
     import pandas as pd
 
-    columns = [
-        "doc", "start", "end", "text", "category", "id", "name", "group", "role", "province", "macro",
-        "term", "lexicon", "sentence", "boilerplate",
-    ]  # fmt: skip
-    rows = [{c: getattr(m, c) for c in columns} for m in mentions]
-    return pd.DataFrame(rows, columns=columns)
+    row = attrgetter(*MENTION_COLUMNS)
+    columns = list(zip(*(row(m) for m in mentions), strict=True)) or [()] * len(MENTION_COLUMNS)
+    return pd.DataFrame(
+        {
+            name: pd.Series(values, dtype=object) if name in _TEXT_COLUMNS else pd.Series(values)
+            for name, values in zip(MENTION_COLUMNS, columns, strict=True)
+        },
+        columns=list(MENTION_COLUMNS),
+    )
 
 
 def kwic_lookup(documents: Iterable[Document], query: str, *, tagger: Tagger, window: int = 20):  # type: ignore[no-untyped-def]
