@@ -789,7 +789,6 @@ class _Collector:
             backend,
         )
         self.executor: Executor | None = None
-        self.strings: dict[Any, Any] = {}  # one object per distinct mention cell (see _shared)
         self.stats: dict[str, Any] = {"files": len(self.files), "ingested": 0, "tagged": 0, "linked": 0}
 
     # -- cache ---------------------------------------------------------------------------------------
@@ -838,7 +837,7 @@ class _Collector:
         for f in self.files:
             f.ingest = self._get("ingest", f.key)
             if f.ingest is not None and tagging:
-                f.mentions = self._shared(self._get("tag", self._tag_key(f)))
+                f.mentions = self._get("tag", self._tag_key(f))
             if f.ingest is not None and linking:
                 f.links = self._get("link", self._link_key(f))
             if self.cache is not None:
@@ -906,31 +905,11 @@ class _Collector:
                 self._put("docs", f, f.key, work.docs)
             self.stats["ingested"] += 1
         if work.mentions is not None:
-            f.mentions = self._shared(self._put("tag", f, self._tag_key(f), work.mentions))
+            f.mentions = self._put("tag", f, self._tag_key(f), work.mentions)
             self.stats["tagged"] += 1
         if work.links is not None:
             f.links = self._put("link", f, self._link_key(f), work.links)
             self.stats["linked"] += 1
-
-    def _shared(self, frame: pd.DataFrame | None) -> pd.DataFrame | None:
-        """The frame with one string object per distinct value across the corpus, not per file.
-
-        Each file's mentions arrive unpickled with their own copies of a few hundred names, ids and
-        terms (and, in text columns, of the missing value, which the str dtype makes one object again);
-        over thousands of files those copies outweigh the rows themselves.
-        """
-        if frame is None or not len(frame):
-            return frame
-        seen = self.strings
-        for col in frame.columns:
-            series = frame[col]
-            if series.dtype != object and not pd.api.types.is_string_dtype(series.dtype):
-                continue
-            values = [
-                seen.setdefault(v, v) if isinstance(v, str) else v for v in series.to_numpy(dtype=object)
-            ]
-            frame[col] = pd.Series(values, index=frame.index, dtype=series.dtype)
-        return frame
 
     # -- cross-document steps ------------------------------------------------------------------------
 
@@ -1041,10 +1020,32 @@ def _mentions(files: Sequence[_FileState], flagged: set[tuple[str, int]]) -> pd.
     if not frames:
         empties = [f.mentions for f in files if f.mentions is not None]
         return pd.concat(empties, ignore_index=True) if empties else _empty_mentions()
-    frame = _concat_by_column(frames) if len(frames) > 1 else frames[0].copy()
+    frame = _shared(_concat_by_column(frames) if len(frames) > 1 else frames[0].copy())
     if flagged:
         pairs = zip(frame["doc"], frame["sentence"], strict=True)
         frame["boilerplate"] = [p in flagged for p in pairs]
+    return frame
+
+
+def _shared(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with one string object per distinct value, not one per file it came from.
+
+    Each file's mentions arrive unpickled with their own copies of a few hundred names, ids and
+    terms; over thousands of files those copies outweigh the rows themselves. A column's distinct
+    values are found at C speed and spread back by code; a missing value keeps its own object.
+    """
+    import numpy as np
+
+    for col in frame.columns:
+        series = frame[col]
+        if series.dtype != object:
+            continue
+        values = series.to_numpy(dtype=object)
+        codes, uniques = pd.factorize(values)
+        if len(uniques):
+            shared = np.asarray(uniques, dtype=object)
+            values = np.where(codes >= 0, shared.take(np.maximum(codes, 0)), values)
+            frame[col] = pd.Series(values, index=frame.index, dtype=object)
     return frame
 
 
