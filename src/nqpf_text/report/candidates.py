@@ -242,6 +242,7 @@ def candidate_terms(
 # follows the vocabulary of n-grams, not the length of the corpus.
 
 _CHUNK_TOKENS = 1 << 19  # tokens segmented before their n-grams are counted
+_ID_BATCH = 1 << 18  # tokens given ids together
 _MAX_CHARS = 12  # longest candidate
 _POS_BITS = 20  # first occurrence key: run << 22 | (n - 1) << 20 | position in the run
 
@@ -258,24 +259,58 @@ def _copy(text: Any) -> str:
     return str(text).encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
 
 
-def _reduce(keys: list[Any], sums: list[Any], mins: list[Any]) -> tuple[list[Any], list[Any], list[Any]]:
-    """Rows with equal ``keys`` merged: ``sums`` added, ``mins`` their minimum; sorted by the keys."""
+def _reduce(
+    keys: list[Any], sums: list[Any], mins: list[Any], *, presorted: bool = False
+) -> tuple[list[Any], list[Any], list[Any]]:
+    """Rows with equal ``keys`` merged: ``sums`` added, ``mins`` their minimum; sorted by the keys
+    (``presorted``: they already are, only equal neighbours are merged)."""
     import numpy as np
 
     if not len(keys[0]):
         return keys, sums, mins
-    order = np.lexsort(keys[::-1])
-    ks = [k[order] for k in keys]
-    change = np.zeros(len(order), dtype=bool)
+    if presorted:
+        words, order = keys, None
+    else:
+        words = _packed(keys)
+        order = np.argsort(words[0]) if len(words) == 1 else np.lexsort(words[::-1])
+    change = np.zeros(len(keys[0]), dtype=bool)
     change[0] = True
-    for k in ks:
-        change[1:] |= k[1:] != k[:-1]
+    for w in words:
+        ws = w if order is None else w[order]
+        change[1:] |= ws[1:] != ws[:-1]
     starts = np.flatnonzero(change)
+    if order is None:
+        return (
+            [k[starts] for k in keys],
+            [np.add.reduceat(s, starts) for s in sums],
+            [np.minimum.reduceat(m, starts) for m in mins],
+        )
+    first = order[starts]
     return (
-        [k[starts] for k in ks],
+        [k[first] for k in keys],
         [np.add.reduceat(s[order], starts) for s in sums],
         [np.minimum.reduceat(m[order], starts) for m in mins],
     )
+
+
+def _packed(keys: list[Any]) -> list[Any]:
+    """Non-negative integer key columns packed into as few int64 columns as keep their
+    lexicographic order (one sort pass instead of one per key); the keys themselves otherwise."""
+    import numpy as np
+
+    if any(k.min() < 0 for k in keys):
+        return keys
+    words: list[Any] = []
+    used = 63
+    for k in keys:
+        bits = max(int(k.max()).bit_length(), 1)
+        if used + bits <= 63:
+            words[-1] = (words[-1] << bits) | k.astype(np.int64)
+            used += bits
+        else:
+            words.append(k.astype(np.int64))
+            used = bits
+    return words
 
 
 class _Table:
@@ -332,21 +367,45 @@ class _GramCounter:
         column = sents["text"]
         if order is not None:
             column, docs = column.iloc[order], docs[order]
-        vocab = self.vocab
-        ids: list[int] = []
+        ids: list[Any] = []  # token ids, a batch of tokens at a time
+        pending: list[str] = []  # tokens not yet given ids
+        chunk_tokens = 0
         lengths: list[int] = []
         chunk_docs: list[int] = []
+        doc_of = [*docs.tolist(), -1]  # plain ints; -1: past the last sentence
         for k, text in _texts(column):
             tokens = cut(_copy(text))
-            ids += [vocab.setdefault(t, len(vocab)) for t in tokens]
+            pending += tokens
             lengths.append(len(tokens))
-            chunk_docs.append(int(docs[k]))
-            last = k + 1 == len(docs) or docs[k + 1] != docs[k]
-            if last and len(ids) >= _CHUNK_TOKENS:
-                self._chunk(ids, lengths, chunk_docs)
-                ids, lengths, chunk_docs = [], [], []
+            chunk_docs.append(doc_of[k])
+            chunk_tokens += len(tokens)
+            if len(pending) >= _ID_BATCH:
+                ids.append(self._intern(pending))
+                pending = []
+            last = doc_of[k + 1] != doc_of[k]
+            if last and chunk_tokens >= _CHUNK_TOKENS:
+                self._chunk(self._ids(ids, pending), lengths, chunk_docs)
+                ids, pending, lengths, chunk_docs, chunk_tokens = [], [], [], [], 0
         if lengths:
-            self._chunk(ids, lengths, chunk_docs)
+            self._chunk(self._ids(ids, pending), lengths, chunk_docs)
+
+    def _intern(self, tokens: list[str]) -> Any:
+        """Ids of ``tokens``, new words numbered in order of first occurrence: the words of a batch are
+        hashed in C (pandas) and only its distinct words go through the vocabulary."""
+        import numpy as np
+
+        codes, uniques = pd.factorize(np.asarray(tokens, dtype=object))
+        vocab = self.vocab
+        known = np.fromiter(
+            (vocab.setdefault(w, len(vocab)) for w in uniques.tolist()), dtype=np.int32, count=len(uniques)
+        )
+        return known[codes]
+
+    def _ids(self, done: list[Any], pending: list[str]) -> Any:
+        import numpy as np
+
+        parts = [*done, self._intern(pending)] if pending else done
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
 
     def lengths(self) -> Any:
         import numpy as np
@@ -361,7 +420,7 @@ class _GramCounter:
         self.flags += bytes((1 if _CJK.match(w) else 0) | (2 if w in self.known else 0) for w in new)
         return np.frombuffer(bytes(self.flags), dtype=np.uint8)
 
-    def _chunk(self, id_list: list[int], lengths: list[int], sent_docs: list[int]) -> None:
+    def _chunk(self, id_list: Any, lengths: list[int], sent_docs: list[int]) -> None:
         import numpy as np
 
         flags = self._update_flags()
@@ -408,7 +467,8 @@ class _GramCounter:
             beside = (has_left | has_right).astype(np.int64)
             pairs, (pair_n, pair_beside), (pair_first,) = _reduce([*keys, doc[at]], [ones, beside], [first])
             per_doc = [pair_n, np.ones(len(pair_n), np.int64), pair_beside]
-            self.grams[n - 1].add(*_reduce(pairs[:-1], per_doc, [pair_first]))  # a document is in one chunk
+            per_gram = _reduce(pairs[:-1], per_doc, [pair_first], presorted=True)  # sorted by gram, doc
+            self.grams[n - 1].add(*per_gram)  # a document is in one chunk
             side_keys = [np.concatenate([k[has_left], k[has_right]]) for k in keys]
             side_keys.append(np.concatenate([left[has_left], right[has_right]]).astype(np.int32))
             if len(side_keys[0]):
