@@ -50,7 +50,7 @@ print(json.dumps({
     "seconds": seconds,
     "phases": summary.stats.get("seconds", {}),
     "documents": summary.documents,
-    "chars": int(summary.tables.documents["chars"].sum()),
+    "chars": summary.stats["chars"],
     "rss_main": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     "rss_workers": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
     "cpu_main": sum(resource.getrusage(resource.RUSAGE_SELF)[:2]),

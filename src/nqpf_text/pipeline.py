@@ -124,7 +124,7 @@ class RunSummary:
     skipped: list[Skipped]
     issues: list[Issue]
     written: list[Path]
-    tables: CorpusTables
+    tables: CorpusTables | None  # None when the outputs were up to date and nothing was read
     stats: dict[str, Any] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
@@ -740,7 +740,6 @@ class Collected:
     issues: list[Issue]
     documents: int
     stats: dict[str, Any]
-    key: str = ""  # digest of everything the tables depend on (random when a file could not be hashed)
 
 
 def _batches(jobs: Iterable[Any], size: Callable[[Any], int], options: EngineOptions) -> Iterator[list[Any]]:
@@ -982,9 +981,11 @@ class _Collector:
             lexicons=list(self.lexicons or []),
             framework=self.framework,
         )
-        return Collected(tables, skipped, issues, len(doc_rows), self.stats, self._tables_key())
+        return Collected(tables, skipped, issues, len(doc_rows), self.stats)
 
-    def _tables_key(self) -> str:
+    def tables_key(self) -> str:
+        """Digest of everything the tables depend on, known before anything is read (file digests,
+        lexicon, framework and code versions, refused files)."""
         from .cache import digest
 
         refused = [f"{order}:{s.file}:{s.reason}" for order, s in self.plan.skipped]
@@ -1099,13 +1100,30 @@ def collect_tables(
     ``lexicons`` None skips tagging and ``framework`` None skips linking (``nqpf ingest``). The
     tables are the same for every ``options`` (workers, engine) and whether ``cache`` hits or not.
     """
+    collector = _open_collector(corpus, manifest, lexicons, framework, options, cache, backend, progress)
+    try:
+        return collector.collect()
+    finally:
+        collector.close()
+
+
+def _open_collector(
+    corpus: str | Path | None,
+    manifest: str | Path | None,
+    lexicons: Sequence[Any] | None,
+    framework: Any,
+    options: EngineOptions | None,
+    cache: ResultCache | None,
+    backend: str,
+    progress: Progress,
+) -> _Collector:
     from .engine import EngineOptions
     from .ingest.corpus import plan_corpus
     from .resources import demo_corpus
 
     label = "demo" if corpus is None else None
     plan = plan_corpus(corpus or demo_corpus(), manifest=Path(manifest) if manifest else None, label=label)
-    collector = _Collector(
+    return _Collector(
         plan,
         lexicons=lexicons,
         framework=framework,
@@ -1114,10 +1132,6 @@ def collect_tables(
         backend=backend,
         progress=progress,
     )
-    try:
-        return collector.collect()
-    finally:
-        collector.close()
 
 
 def _peak_rss_mb() -> float | None:
@@ -1130,21 +1144,22 @@ def _peak_rss_mb() -> float | None:
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
-def _run_key(collected: Collected, meta: dict[str, Any], panel: str | Path | None) -> str:
+def _run_key(tables_key: str, meta: dict[str, Any], panel: str | Path | None) -> str:
     import json
 
     from .cache import digest, package_digest
 
     panel_part = _content(panel) if panel is not None else ""
-    return digest("outputs", package_digest(), collected.key, json.dumps(meta, sort_keys=True), panel_part)
+    return digest("outputs", package_digest(), tables_key, json.dumps(meta, sort_keys=True), panel_part)
 
 
 class _Outputs:
     """What the last complete run wrote into ``out``, and from which inputs (``out/.nqpf-run.json``).
 
-    When the inputs are the same and every output file is still the one written, a run rewrites
-    nothing: the reports of an unchanged corpus are already there. A run killed half-way leaves
-    outputs that no longer match the record, so the next run writes them again.
+    When the inputs are the same and every output file is still the one written, a run reads and
+    rewrites nothing: the reports of an unchanged corpus are already there, and the record holds the
+    run's summary (documents, skipped files, warnings). A run killed half-way leaves outputs that no
+    longer match the record, so the next run writes them again.
     """
 
     NAME = ".nqpf-run.json"
@@ -1154,8 +1169,9 @@ class _Outputs:
         self.key = key
         self.path = out / self.NAME
 
-    def current(self) -> list[Path] | None:
-        """The outputs, if they are those of a run on the same inputs; else None."""
+    def current(self) -> tuple[list[Path], dict[str, Any]] | None:
+        """The outputs and the summary recorded with them, if they are those of a run on the same
+        inputs; else None."""
         import json
 
         from .cache import file_digest
@@ -1163,6 +1179,7 @@ class _Outputs:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             files = dict(data["files"])
+            summary = dict(data["summary"])
         except (OSError, ValueError, KeyError, TypeError):
             return None
         if data.get("key") != self.key or not files:
@@ -1170,9 +1187,9 @@ class _Outputs:
         paths = [self.out / rel for rel in files]
         if any(file_digest(p) != digest for p, digest in zip(paths, files.values(), strict=True)):
             return None
-        return paths
+        return paths, summary
 
-    def record(self, written: Sequence[Path]) -> None:
+    def record(self, written: Sequence[Path], summary: dict[str, Any]) -> None:
         import json
 
         from .atomic import atomic_write_text
@@ -1183,7 +1200,8 @@ class _Outputs:
             files = {Path(p).resolve().relative_to(root).as_posix(): file_digest(p) for p in written}
         except ValueError:
             return  # an output outside the folder: never call these outputs current
-        atomic_write_text(self.path, json.dumps({"key": self.key, "files": files}, indent=1, sort_keys=True))
+        record = {"key": self.key, "files": files, "summary": summary}
+        atomic_write_text(self.path, json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True))
 
 
 def run(
@@ -1224,36 +1242,36 @@ def run(
     remove_stale_temps(out_path)
     store = ResultCache(Path(cache_dir) if cache_dir is not None else out_path / CACHE_DIR) if cache else None
     loaded = load_lexicons(lexicons)
-    collected = collect_tables(
-        corpus,
-        manifest=manifest,
-        lexicons=loaded,
-        framework=Framework.load(framework),
-        options=options,
-        cache=store,
-        progress=progress,
-    )
-    tables = collected.tables
-    seconds = {"collect": time.perf_counter() - started}
-    peak = {"collect": _peak_rss_mb()}
     meta = {
         "lexicons": {lex.name: lex.version for lex in loaded},
         "framework": framework,
         "corpus": "demo" if corpus is None else str(corpus),
     }
+    collector = _open_collector(
+        corpus, manifest, loaded, Framework.load(framework), options, store, "auto", progress
+    )
+    try:
+        outputs = (
+            _Outputs(out_path, _run_key(collector.tables_key(), meta, panel)) if store is not None else None
+        )
+        previous = outputs.current() if outputs is not None else None
+        if previous is not None:  # an unchanged corpus: nothing to read, nothing to write
+            return _up_to_date(out_path, *previous, collector.stats, time.perf_counter() - started)
+        collected = collector.collect()
+    finally:
+        collector.close()
+    tables = collected.tables
+    seconds = {"collect": time.perf_counter() - started}
+    peak = {"collect": _peak_rss_mb()}
     stats = dict(collected.stats, seconds=seconds, peak_rss_mb=peak)
-    outputs = _Outputs(out_path, _run_key(collected, meta, panel)) if store is not None else None
-    written = outputs.current() if outputs is not None else None
-    if written is not None:
-        stats["outputs"] = "store and reports are up to date (same inputs, same code): not rewritten"
-    else:
-        written = [write_store(out_path / STORE_NAME, tables.store_tables(), meta=meta)]
-        seconds["store"] = time.perf_counter() - started - sum(seconds.values())
-        report = report_tables(tables, panel=Path(panel) if panel is not None else None)
-        written += write_reports(report, out_path, ct=tables, progress=progress)
-        seconds["reports"] = time.perf_counter() - started - sum(seconds.values())
-        if outputs is not None:
-            outputs.record(written)
+    stats["chars"] = int(tables.documents["chars"].sum()) if len(tables.documents) else 0
+    written = [write_store(out_path / STORE_NAME, tables.store_tables(), meta=meta)]
+    seconds["store"] = time.perf_counter() - started - sum(seconds.values())
+    report = report_tables(tables, panel=Path(panel) if panel is not None else None)
+    written += write_reports(report, out_path, ct=tables, progress=progress)
+    seconds["reports"] = time.perf_counter() - started - sum(seconds.values())
+    if outputs is not None:
+        outputs.record(written, _summary_record(collected, stats))
     peak["end"] = _peak_rss_mb()
     if store is not None:
         store.prune(("ingest", "docs", "tag", "link", "df"))  # df: document frequencies of earlier versions
@@ -1264,6 +1282,35 @@ def run(
     return RunSummary(
         out_path, collected.documents, collected.skipped, collected.issues, written, tables, stats
     )
+
+
+def _summary_record(collected: Collected, stats: dict[str, Any]) -> dict[str, Any]:
+    """What a later run on the same inputs reports without reading anything."""
+    return {
+        "documents": collected.documents,
+        "chars": stats["chars"],
+        "boilerplate": stats.get("boilerplate", 0),
+        "skipped": [[s.file, s.reason] for s in collected.skipped],
+        "issues": [[i.file, i.place, i.message] for i in collected.issues],
+    }
+
+
+def _up_to_date(
+    out: Path, written: list[Path], summary: dict[str, Any], stats: dict[str, Any], seconds: float
+) -> RunSummary:
+    """The summary of a run whose outputs were already there: the cache and the corpus are not read."""
+    stats = dict(
+        stats,
+        chars=summary["chars"],
+        boilerplate=summary["boilerplate"],
+        seconds={"collect": seconds},
+        peak_rss_mb={"collect": _peak_rss_mb(), "end": _peak_rss_mb()},
+        outputs="store and reports are up to date (same inputs, same code): not rewritten",
+        cache=f"cache: not read ({stats['files']} files unchanged since the last run)",
+    )
+    skipped = [Skipped(*s) for s in summary["skipped"]]
+    issues = [Issue(*i) for i in summary["issues"]]
+    return RunSummary(out, summary["documents"], skipped, issues, written, None, stats)
 
 
 def write_report(

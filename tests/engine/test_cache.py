@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -70,6 +71,12 @@ def test_up_to_date_outputs_are_not_rewritten_and_damaged_ones_are(demo_copy, tm
     again = run(demo_copy, out, options=ONE_WORKER)
     assert "up to date" in again.stats["outputs"]
     assert sorted(again.written) == sorted(first.written)
+    # the summary comes from the record: nothing was read, not even the cache
+    assert (again.documents, again.skipped, again.issues) == (first.documents, first.skipped, first.issues)
+    assert again.tables is None and again.stats["chars"] == first.stats["chars"] > 0
+    assert "not read" in again.stats["cache"]
+    shutil.rmtree(out / CACHE_DIR)  # proof: with no cache at all, the outputs are still current
+    assert "up to date" in run(demo_copy, out, options=ONE_WORKER).stats["outputs"]
     assert {p: p.stat().st_mtime_ns for p in again.written} == stamps
     written = digests(out)
     (out / "summary.md").write_text("edited by hand\n", encoding="utf-8")
