@@ -1021,7 +1021,9 @@ def _mentions(files: Sequence[_FileState], flagged: set[tuple[str, int]]) -> pd.
     if not frames:
         empties = [f.mentions for f in files if f.mentions is not None]
         return pd.concat(empties, ignore_index=True) if empties else _empty_mentions()
-    frame = _shared(_concat_by_column(frames) if len(frames) > 1 else frames[0].copy())
+    frame = _shared(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].copy())
+    for f in files:
+        f.mentions = None  # the parts go as soon as the whole exists
     if flagged:
         pairs = zip(frame["doc"], frame["sentence"], strict=True)
         frame["boilerplate"] = [p in flagged for p in pairs]
@@ -1048,20 +1050,6 @@ def _shared(frame: pd.DataFrame) -> pd.DataFrame:
             values = np.where(codes >= 0, shared.take(np.maximum(codes, 0)), values)
             frame[col] = pd.Series(values, index=frame.index, dtype=object)
     return frame
-
-
-def _concat_by_column(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """``pd.concat(frames, ignore_index=True)`` a column at a time, each column dropped from the
-    parts once joined: the parts and the whole are never both in memory (the frames are emptied)."""
-    columns = list(frames[0].columns)
-    if any(list(f.columns) != columns or not len(f) for f in frames):  # pandas treats empty frames apart
-        return pd.concat(frames, ignore_index=True)
-    out: dict[str, pd.Series] = {}
-    for col in columns:
-        out[col] = pd.concat([f[col] for f in frames], ignore_index=True)
-        for f in frames:
-            del f[col]
-    return pd.DataFrame(out)
 
 
 def _links(files: Sequence[_FileState], flagged: set[tuple[str, int]]) -> pd.DataFrame:

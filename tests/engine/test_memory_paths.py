@@ -6,9 +6,10 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nqpf_text.pipeline import _concat_by_column
+from nqpf_text.pipeline import _shared
 
-_TEXT = st.one_of(st.none(), st.sampled_from(["北京", "新质生产力", "", "x"]))
+# a fresh string object per value (as unpickled files give), so sharing them is observable
+_TEXT = st.one_of(st.none(), st.sampled_from(["北京", "新质生产力", "", "x"]).map(lambda s: "".join(list(s))))
 
 
 @st.composite
@@ -32,7 +33,12 @@ def _frames(draw: st.DrawFn) -> list[pd.DataFrame]:
 
 @settings(max_examples=60, deadline=None)
 @given(_frames())
-def test_concat_by_column_is_concat(frames: list[pd.DataFrame]) -> None:
-    expected = pd.concat([f.copy() for f in frames], ignore_index=True)
-    got = _concat_by_column([f.copy() for f in frames])
+def test_shared_strings_change_no_value(frames: list[pd.DataFrame]) -> None:
+    whole = pd.concat(frames, ignore_index=True)
+    expected = whole.copy(deep=True)
+    got = _shared(whole)
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    for col in got.columns:
+        if got[col].dtype == object:  # equal strings are one object
+            seen: dict[str, int] = {}
+            assert all(seen.setdefault(v, id(v)) == id(v) for v in got[col] if isinstance(v, str))
