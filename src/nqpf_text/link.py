@@ -61,6 +61,7 @@ __all__ = [
     "load_gold",
     "never_addressed",
     "region_indicator_table",
+    "required_literals",
     "rollup",
     "statements_frame",
 ]
