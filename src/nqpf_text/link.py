@@ -36,6 +36,7 @@ import yaml
 from .errors import InputError, NqpfError
 from .lexicon import compose_yaml, pattern_problems
 from .match import Hit, TermIndex
+from .match import required_literals as _required_literals
 from .offsets import CharTable
 from .resources import lexicon_dir
 from .tag import PATTERN_TIMEOUT
@@ -550,63 +551,9 @@ def _outermost(hits: list[Hit[Any]]) -> list[Hit[Any]]:
     return sorted(kept, key=lambda h: (h.start, h.end))
 
 
-def _caseless(char: str) -> bool:
-    """A character that no case-insensitive match can stand in for (CJK, digits, punctuation)."""
-    return char.lower() == char == char.upper() and char.casefold() == char
-
-
-def _required(items: Sequence[tuple[Any, Any]]) -> frozenset[str] | None:
-    """The most selective set of strings one of which every match of the parsed sequence contains."""
-    from re import _constants as c
-
-    best: frozenset[str] | None = None
-
-    def consider(found: frozenset[str] | None) -> None:
-        nonlocal best
-        if found and (best is None or min(map(len, found)) > min(map(len, best))):
-            best = found
-
-    run: list[str] = []
-    for op, av in items:
-        if op is c.LITERAL and _caseless(chr(av)):
-            run.append(chr(av))
-            continue
-        if run:
-            consider(frozenset(["".join(run)]))
-            run = []
-        if op is c.SUBPATTERN:
-            consider(_required(list(av[-1])))
-        elif op is c.ATOMIC_GROUP:
-            consider(_required(list(av)))
-        elif op is c.BRANCH:
-            branches = [_required(list(b)) for b in av[1]]
-            if all(branches):
-                consider(frozenset().union(*branches))  # type: ignore[arg-type]
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
-            consider(_required(list(av[2])))
-        # anything else (classes, anchors, lookarounds, back-references) names no string
-    if run:
-        consider(frozenset(["".join(run)]))
-    return best
-
-
 def required_literals(pattern: str) -> tuple[str, ...] | None:
-    """Strings one of which every match of ``pattern`` contains, or None when that cannot be shown.
-
-    Read with the standard library's regex parser; syntax only the ``regex`` module knows either
-    fails to parse there or (fuzzy ``{e<=1}``, POSIX classes ``[[:alpha:]]``) is refused up front,
-    so the answer is never wrong.
-    """
-    from re import _parser
-
-    if re.search(r"\{[A-Za-z]|\[[:=.]", pattern):
-        return None
-    try:
-        parsed = _parser.parse(pattern)
-    except (re.error, RecursionError, OverflowError):
-        return None
-    found = _required(list(parsed))
-    return tuple(sorted(found)) if found else None
+    """:func:`nqpf_text.match.required_literals` of a framework regex (compiled ignoring case)."""
+    return _required_literals(pattern, ignore_case=True)
 
 
 class _Patterns:
@@ -615,14 +562,9 @@ class _Patterns:
 
     def __init__(self, kind: str, items: Sequence[tuple[regex.Pattern[str], Any]]) -> None:
         self.items = list(items)
-        self.always = frozenset(
-            i for i, (rx, _) in enumerate(self.items) if required_literals(rx.pattern) is None
-        )
-        self.anchors = [
-            (literal, (kind, i))
-            for i, (rx, _) in enumerate(self.items)
-            for literal in required_literals(rx.pattern) or ()
-        ]
+        literals = [required_literals(rx.pattern) for rx, _ in self.items]
+        self.always = frozenset(i for i, found in enumerate(literals) if found is None)
+        self.anchors = [(literal, (kind, i)) for i, found in enumerate(literals) for literal in found or ()]
 
     def pick(self, chosen: set[int]) -> list[tuple[regex.Pattern[str], Any]]:
         """The regexes that may match (anchored ones found, plus those without literals), in order."""

@@ -13,8 +13,6 @@ that depend on the entry alone are computed once per entry and role.
 from __future__ import annotations
 
 import bisect
-import re
-import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from operator import attrgetter
@@ -24,7 +22,7 @@ import regex
 
 from .errors import InputError
 from .lexicon import CONTEXT_WINDOW, Entry, Lexicon, TermRule, load_lexicons
-from .match import TermIndex
+from .match import TermIndex, required_literals
 from .segment import Segmenter, split_sentences
 from .types import Document, Mention, Sentence
 
@@ -123,7 +121,7 @@ class Tagger:
             if e.level in ("province", "city")
         )
         self._patterns: list[tuple[regex.Pattern[str], _Claim, _Plan, tuple[str, ...] | None]] = [
-            (rx, claim, self._plan([claim]), _required_literals(rx.pattern)) for rx, claim in patterns
+            (rx, claim, self._plan([claim]), required_literals(rx.pattern)) for rx, claim in patterns
         ]
         # A regex runs only on texts holding one of its required literals; the literals ride in the
         # term automaton (a literal that is no term has a plan that keeps nothing).
@@ -480,91 +478,6 @@ else:  # pragma: no cover - Mention changed shape: take the ordinary constructor
 
     def _new_mention(values: dict[str, Any]) -> Mention:
         return Mention(**values)
-
-
-def _required_literals(pattern: str) -> tuple[str, ...] | None:
-    """Strings one of which every match of ``pattern`` contains, or None when that is not certain.
-
-    Read from Python's own parse of the pattern: the longest run of literal characters at its top
-    level (zero-width assertions do not break a run), else a top-level alternation of plain strings.
-    Anything ``re`` may not read as ``regex`` does (inline flags, fuzzy ``{e<=1}``, POSIX classes, a
-    syntax error or warning) gives None, and the pattern is always run.
-    """
-    from re import _parser  # type: ignore[attr-defined]
-
-    if any(x in pattern for x in ("[:", "[=", "[.")):
-        return None  # POSIX classes: a class to ``regex``, a set plus literal characters to ``re``
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            parsed = _parser.parse(pattern)
-    except (re.error, Warning, RecursionError, OverflowError):
-        return None
-    if parsed.state.flags & ~re.UNICODE or any(_unsure(op, av) for op, av in _walk(parsed)):
-        return None
-    runs: list[str] = []
-    alternatives: list[tuple[str, ...]] = []
-    run = ""
-    for op, av in parsed:
-        if op is _parser.LITERAL:
-            run += chr(av)
-        elif op in (_parser.AT, _parser.ASSERT, _parser.ASSERT_NOT):
-            continue  # zero-width: the characters on either side are adjacent in the match
-        elif op is _parser.SUBPATTERN and _plain(av[3]) is not None:
-            run += _plain(av[3])  # type: ignore[operator]
-        else:
-            runs.append(run)
-            run = ""
-            branch = av[3] if op is _parser.SUBPATTERN and len(av[3]) == 1 else None
-            if branch is not None:
-                op, av = branch[0]
-            if op is _parser.BRANCH:
-                options = tuple(_plain(alt) for alt in av[1])
-                if all(options):
-                    alternatives.append(options)  # type: ignore[arg-type]
-    runs.append(run)
-    best = max(runs, key=len)
-    if best:
-        return (best,)
-    return alternatives[0] if alternatives else None
-
-
-def _walk(items: Any) -> Iterator[tuple[Any, Any]]:
-    for op, av in items:
-        yield op, av
-        for sub in _subpatterns(av):
-            yield from _walk(sub)
-
-
-def _subpatterns(av: Any) -> Iterator[Any]:
-    from re import _parser  # type: ignore[attr-defined]
-
-    if isinstance(av, _parser.SubPattern):
-        yield av
-    elif isinstance(av, tuple | list):
-        for x in av:
-            yield from _subpatterns(x)
-
-
-def _unsure(op: Any, av: Any) -> bool:
-    """A node ``regex`` may read otherwise: a brace read as a literal (fuzzy matching, ``\\p{..}``)
-    or a group with inline flags."""
-    from re import _parser  # type: ignore[attr-defined]
-
-    if op is _parser.LITERAL:
-        return av in (ord("{"), ord("}"))
-    if op is _parser.SUBPATTERN:
-        return bool(av[1] or av[2])
-    return False
-
-
-def _plain(items: Any) -> str | None:
-    """The string a sequence of literal nodes matches, or None."""
-    from re import _parser  # type: ignore[attr-defined]
-
-    if not all(op is _parser.LITERAL for op, _ in items):
-        return None
-    return "".join(chr(av) for _, av in items)
 
 
 MENTION_COLUMNS = (

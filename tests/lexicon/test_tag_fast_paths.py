@@ -24,8 +24,9 @@ from hypothesis import strategies as st
 
 from nqpf_text.lexicon import CONTEXT_WINDOW, Lexicon, load_lexicons
 from nqpf_text.match import TermIndex
+from nqpf_text.match import required_literals as _required_literals
 from nqpf_text.segment import Segmenter, split_sentences
-from nqpf_text.tag import _CLAUSE_MARKS, MAX_SEGMENT_SPAN, Tagger, _new_mention, _required_literals
+from nqpf_text.tag import _CLAUSE_MARKS, MAX_SEGMENT_SPAN, Tagger, _new_mention
 from nqpf_text.types import Mention
 
 SETTINGS = settings(
