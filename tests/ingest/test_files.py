@@ -97,31 +97,9 @@ def test_docx_paragraphs_are_read(tmp_path: Path) -> None:
     assert doc.meta["year"] == 2024 and doc.meta["focal_region"] == "440000"
 
 
-def _text_pdf(text: str) -> bytes:
-    """A one-page PDF with a text layer (Helvetica, ASCII), written by hand."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for n, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
-def test_pdf_text_layer_scans_and_encryption(tmp_path: Path) -> None:
+def test_pdf_text_layer_scans_and_encryption(tmp_path: Path, pdfs) -> None:
     pypdf = pytest.importorskip("pypdf")
-    (tmp_path / "a_text.pdf").write_bytes(_text_pdf("New quality productive forces 2024"))
+    (tmp_path / "a_text.pdf").write_bytes(pdfs["text"]("New quality productive forces 2024"))
     writer = pypdf.PdfWriter()
     writer.add_blank_page(width=612, height=792)
     with open(tmp_path / "b_scan.pdf", "wb") as fh:
