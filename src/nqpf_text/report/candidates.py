@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -62,34 +61,6 @@ def _pos_table(words: set[str]) -> dict[str, str]:
             if word in words:
                 table[word] = tag
     return table
-
-
-def _idf_table(strings: set[str]) -> tuple[dict[str, float], float]:
-    """jieba's general-language IDF of ``strings`` and the median of the whole table, as
-    ``jieba.analyse.default_tfidf`` has them (read directly: importing jieba.analyse builds a POS
-    tokenizer too)."""
-    table: dict[str, float] = {}
-    for line in _jieba_lines("analyse/idf.txt"):
-        word, freq = line.strip().split(" ")
-        if word in strings:
-            table[word] = float(freq)
-    return table, _median_idf()
-
-
-@cache
-def _median_idf() -> float:
-    """The median of the IDF table's values, one per distinct word (the last line of a word wins),
-    without a dictionary of every word: words are told apart by their hash."""
-    import numpy as np
-
-    hashes, values = [], []
-    for line in _jieba_lines("analyse/idf.txt"):
-        word, freq = line.strip().split(" ")
-        hashes.append(hash(word))
-        values.append(float(freq))
-    _, last = np.unique(np.asarray(hashes[::-1], dtype=np.int64), return_index=True)
-    distinct = np.sort(np.asarray(values[::-1])[last])
-    return float(distinct[len(distinct) // 2])
 
 
 def _jieba_lines(name: str) -> Any:
@@ -184,7 +155,7 @@ def candidate_terms(
     max_tokens: int = 3,
 ) -> pd.DataFrame:
     """Frequent noun phrases near existing lexicon terms that no lexicon has (see module doc)."""
-    from ..segment import Segmenter
+    from ..segment import Segmenter, reference_idf
 
     owners, places = _known_terms(lexicons)
     if sentences.empty or top <= 0:
@@ -207,7 +178,7 @@ def candidate_terms(
         for g, (c, _) in grams.items()
         if "".join(g) not in owners and _shape_ok(g, pos) and not _found_in(place_auto, "".join(g))
     }  # counts, documents, length and cohesion are checked by the counter
-    table, median = _idf_table({t for g in pool for t in (*g, "".join(g))})
+    table, median = reference_idf()  # jieba's general-language IDF, as the linker weighs
     term_auto = _automaton(
         {t for t, o in owners.items() if len(t) >= 2 and o[2] not in ("region", "exclude")}
     )
