@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from .errors import InputError, NqpfError
 
 __all__ = [
+    "Background",
     "DaskExecutor",
     "EngineOptions",
     "Executor",
@@ -319,6 +320,72 @@ def _windowed(submit: Callable[[Any], Any], batches: Iterable[Any], window: int)
     finally:
         for future in pending:
             future.cancel()
+
+
+def _background_call(
+    conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    import signal
+
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        out: Any = fn(*args, **kwargs)
+    except Exception as exc:
+        out = _Failure.of(exc)
+    conn.send(out)
+    conn.close()
+
+
+class Background:
+    """``fn(*args, **kwargs)`` in a forked child while this process goes on with other work.
+
+    The child starts from this process's memory, so big arguments (the corpus tables) are not
+    pickled on the way in; only the result comes back, through a pipe. Where processes cannot be
+    forked, or ``parallel`` is False (one worker asked for), the call runs here and now.
+    :meth:`result` returns the value or raises the child's error; :meth:`cancel` ends a child
+    whose result is no longer wanted.
+    """
+
+    def __init__(self, fn: Callable[..., Any], *args: Any, parallel: bool = True, **kwargs: Any) -> None:
+        self._proc: Any = None
+        self._value: Any = None
+        context = _mp_context()
+        if not parallel or context.get_start_method() != "fork":
+            self._value = fn(*args, **kwargs)
+            return
+        self._conn, child = context.Pipe(duplex=False)
+        self._proc = context.Process(target=_background_call, args=(child, fn, args, kwargs), daemon=True)
+        gc.freeze()  # the child must not copy the parent's pages by collecting its objects
+        try:
+            self._proc.start()
+        finally:
+            gc.unfreeze()
+        child.close()
+
+    def result(self) -> Any:
+        if self._proc is None:
+            return self._value
+        try:
+            value = self._conn.recv()
+        except EOFError:
+            self._proc.join()
+            raise NqpfError(
+                f"a background process ended without a result (exit code {self._proc.exitcode})"
+            ) from None
+        finally:
+            self._conn.close()
+        self._proc.join()
+        self._proc = None
+        self._value = _checked(value)
+        return self._value
+
+    def cancel(self) -> None:
+        if self._proc is not None:
+            self._proc.terminate()
+            self._proc.join()
+            self._conn.close()
+            self._proc = None
 
 
 def open_executor(options: EngineOptions, *, input_bytes: int) -> Executor:

@@ -1217,11 +1217,11 @@ def run(
     """
     from .atomic import remove_stale_temps
     from .cache import CACHE_DIR, ResultCache
-    from .engine import EngineOptions
+    from .engine import Background, EngineOptions
     from .lexicon import load_lexicons
     from .link import Framework
     from .report import build_tables as report_tables
-    from .report import write_reports
+    from .report import candidate_table, write_reports
     from .store import STORE_NAME, write_store
 
     started = time.perf_counter()
@@ -1253,11 +1253,23 @@ def run(
     peak = {"collect": _peak_rss_mb()}
     stats = dict(collected.stats, seconds=seconds, peak_rss_mb=peak)
     stats["chars"] = int(tables.documents["chars"].sum()) if len(tables.documents) else 0
-    written = [write_store(out_path / STORE_NAME, tables.store_tables(), meta=meta)]
-    seconds["store"] = time.perf_counter() - started - sum(seconds.values())
-    report = report_tables(tables, panel=Path(panel) if panel is not None else None)
-    written += write_reports(report, out_path, ct=tables, progress=progress)
-    seconds["reports"] = time.perf_counter() - started - sum(seconds.values())
+    # With more than one worker, the store and the candidate terms are made by processes of their
+    # own while this one builds and writes the other reports.
+    parallel = options.n_workers > 1
+    store_job = Background(
+        write_store, out_path / STORE_NAME, tables.store_tables(), meta=meta, parallel=parallel
+    )
+    candidates = Background(candidate_table, tables, parallel=parallel)
+    try:
+        report = report_tables(
+            tables, panel=Path(panel) if panel is not None else None, candidates=candidates.result
+        )
+        reports = write_reports(report, out_path, ct=tables, progress=progress, parallel=parallel)
+        written = [store_job.result(), *reports]
+    finally:
+        store_job.cancel()
+        candidates.cancel()
+    seconds["store and reports"] = time.perf_counter() - started - seconds["collect"]
     if outputs is not None:
         outputs.record(written, _summary_record(collected, stats))
     peak["end"] = _peak_rss_mb()

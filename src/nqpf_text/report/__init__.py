@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from .focal import FocalRule
 from .regions import RegionCatalog
-from .tables import CorpusLike, build_tables
+from .tables import CorpusLike, build_tables, candidate_table
 from .write import REPORT_KINDS, write_reports
 
-__all__ = ["REPORT_KINDS", "CorpusLike", "FocalRule", "RegionCatalog", "build_tables", "write_reports"]
+__all__ = [
+    "REPORT_KINDS",
+    "CorpusLike",
+    "FocalRule",
+    "RegionCatalog",
+    "build_tables",
+    "candidate_table",
+    "write_reports",
+]

@@ -38,7 +38,7 @@ from .regional import (
 )
 from .regions import LEVELS, RegionCatalog
 
-__all__ = ["DOCUMENT_COLUMNS", "CorpusLike", "build_tables"]
+__all__ = ["DOCUMENT_COLUMNS", "CorpusLike", "build_tables", "candidate_table"]
 
 DOCUMENT_COLUMNS = [
     "doc", "title", "date", "author", "outlet", "kind", "chars", "focal_region", "focal_region_name",
@@ -232,6 +232,13 @@ def _notes(focal_rule: FocalRule) -> list[tuple[str, str]]:
     ]
 
 
+def candidate_table(ct: CorpusLike, top: int = 150) -> pd.DataFrame:
+    """The ``candidate_terms`` table of :func:`build_tables`, on its own."""
+    sentences = _frame(ct, "sentences", ["doc", "sentence", "text", "boilerplate"])
+    mentions = _frame(ct, "mentions", ["doc", "text", "category", "id", "term"])
+    return candidate_terms(sentences, mentions, list(getattr(ct, "lexicons", None) or []), top=top)
+
+
 def build_tables(
     ct: CorpusLike,
     *,
@@ -241,12 +248,15 @@ def build_tables(
     panel_score: str | None = None,
     focal_rule: FocalRule | None = None,
     candidates_top: int = 150,
+    candidates: Callable[[], pd.DataFrame] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every report table, in report order.
 
     ``panel`` (optional) is a PANEL.csv path, a DataFrame or a scoring ``Panel`` with one row per
     region and year: hqe21 indicator columns (weighted by the scoring engine) or a score column.
+    ``candidates`` (optional) returns the ``candidate_table`` when it is needed, last, so that it
+    can be computed elsewhere in the meantime (the slowest table: it segments the whole corpus).
     """
     steps = 6
     tick = progress or (lambda stage, done, total: None)
@@ -286,7 +296,7 @@ def build_tables(
     tables["document_coverage"] = document_coverage(lexicons, mentions, docs, order)
     tables["dead_entries"] = dead_entries(coverage)
     tick("report", 3, steps)
-    tables["candidate_terms"] = candidate_terms(sentences, mentions, lexicons, top=candidates_top)
+    tables["candidate_terms"] = pd.DataFrame()  # its place in the report; filled in last
     tick("report", 4, steps)
 
     info = framework_indicators(framework, links)
@@ -324,6 +334,9 @@ def build_tables(
         ["file", "place", "message"]
     ].reset_index(drop=True)
     tables["notes"] = pd.DataFrame(_notes(focal_rule) + beside_notes, columns=["section", "note"])
+    tables["candidate_terms"] = (
+        candidates() if candidates is not None else candidate_table(ct, candidates_top)
+    )
     tables["overview"] = _overview(docs, tables, ct)
     tables["documents"] = sort_docs(tables["documents"], order)
     tick("report", 6, steps)

@@ -403,6 +403,7 @@ def write_reports(
     generated: str | datetime | None = None,
     title: str = "nqpf_text report",
     kind: str | None = None,
+    parallel: bool = False,
 ) -> list[Path]:
     """Write ``tables/*.csv``, ``tables/region_year_panel.dta``, ``tables.xlsx``, ``report.html`` and
     ``summary.md`` into ``out_dir``; return the paths written, in that order.
@@ -410,21 +411,30 @@ def write_reports(
     ``kind`` (one of ``REPORT_KINDS``) writes one report only: its tables, and ``report_KIND.html``,
     ``summary_KIND.md``, ``tables_KIND.xlsx`` beside the full ones. ``ct`` (the corpus tables) is
     accepted for callers that pass it; every number and string the reports show is in ``tables``.
+    ``parallel``: the workbook (the slowest file) is written by a second process meanwhile.
     """
+    from ..engine import Background
+
     del ct
     out = Path(out_dir)
     chosen, sections, suffix = _select(tables, kind)
     tick = progress or (lambda stage, done, total: None)
     total = len(chosen) + 4
+    files = [_table_file(out, f"{name}.csv") for name in chosen]  # a bad name fails before any write
+    workbook = Background(write_xlsx, chosen, out / f"tables{suffix}.xlsx", parallel=parallel)
     written: list[Path] = []
-    for i, (name, frame) in enumerate(chosen.items(), start=1):
-        written.append(write_csv(frame, _table_file(out, f"{name}.csv")))
-        tick("write", i, total)
-    if _STATA_TABLE in chosen:
-        written.append(write_dta(chosen[_STATA_TABLE], out / "tables" / f"{_STATA_TABLE}.dta"))
-    written.append(write_xlsx(chosen, out / f"tables{suffix}.xlsx"))
+    try:
+        for i, (file, frame) in enumerate(zip(files, chosen.values(), strict=True), start=1):
+            written.append(write_csv(frame, file))
+            tick("write", i, total)
+        if _STATA_TABLE in chosen:
+            written.append(write_dta(chosen[_STATA_TABLE], out / "tables" / f"{_STATA_TABLE}.dta"))
+        page = render_html(tables, generated=generation_time(generated), title=title, sections=sections)
+    except BaseException:
+        workbook.cancel()
+        raise
+    written.append(workbook.result())
     tick("write", len(chosen) + 2, total)
-    page = render_html(tables, generated=generation_time(generated), title=title, sections=sections)
     written.append(atomic_write_text(out / f"report{suffix}.html", page))
     tick("write", len(chosen) + 3, total)
     summary = out / f"summary{suffix}.md"
