@@ -310,7 +310,8 @@ def print_runs(rows: list[dict[str, Any]], workers: int, rates: dict[str, float]
         "1w/Nw: cold runs (cache empty) with 1 and N workers; 'text ×jieba': ingest → link only (no store, no"
         " reports) on one core; again: unchanged corpus; re-tag: one lexicon entry edited (re-tag only);"
         " RSS text: main process after ingest → link; RSS main: its peak with store and reports; RSS wkr:"
-        " largest worker (forked: counts pages shared with the main process)."
+        " largest child process, a text worker or (N > 1) the store's, the candidate terms' or the"
+        " workbook's (all forked: the figure counts pages shared with the main process)."
     )
     for r in rows:
         phases = ", ".join(f"{k} {v:.1f} s" for k, v in r["wn"]["phases"].items())

@@ -1308,26 +1308,30 @@ def _region_rows(mentions: Any, roles: Sequence[str] | None) -> pd.DataFrame:
 
 
 def _regions_in_statements(regions: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFrame:
-    """(region, key) for every region mention lying inside a statement (statements do not overlap)."""
+    """(region, key) for every region mention lying inside a statement (statements do not overlap),
+    in the order of the mentions by document."""
     import pandas as pd
 
-    parts = []
-    spans = statements.sort_values(["doc", "start"], kind="mergesort")
-    by_doc = {doc: g for doc, g in spans.groupby("doc", sort=False)}
-    for doc, mine in regions.groupby("doc", sort=True):
-        st = by_doc.get(doc)
-        if st is None:
-            continue
-        pos = np.searchsorted(st["start"].to_numpy(), mine["start"].to_numpy(), side="right") - 1
-        ok = pos >= 0
-        pos = np.where(ok, pos, 0)
-        ok &= mine["end"].to_numpy() <= st["end"].to_numpy()[pos]
-        parts.append(
-            pd.DataFrame({"region": mine["id"].to_numpy()[ok], "key": st["key"].to_numpy()[pos][ok]})
+    regions = regions.sort_values("doc", kind="mergesort")
+    docs, _ = pd.factorize(pd.concat([statements["doc"], regions["doc"]], ignore_index=True))
+    shift = max(int(statements["end"].max()), int(regions["end"].max()), 1).bit_length()
+    st_doc = docs[: len(statements)].astype(np.int64)
+    order = np.lexsort((statements["start"].to_numpy(), st_doc))
+    st_doc = st_doc[order]
+    st_start = statements["start"].to_numpy(np.int64)[order]
+    st_end = statements["end"].to_numpy(np.int64)[order]
+    st_key = statements["key"].to_numpy()[order]
+    doc = docs[len(statements) :].astype(np.int64)
+    pos = (
+        np.searchsorted(
+            (st_doc << shift) | st_start, (doc << shift) | regions["start"].to_numpy(np.int64), "right"
         )
-    if not parts:
-        return pd.DataFrame(columns=["region", "key"])
-    return pd.concat(parts, ignore_index=True).drop_duplicates()
+        - 1
+    )
+    ok = pos >= 0
+    pos = np.where(ok, pos, 0)
+    ok &= (st_doc[pos] == doc) & (regions["end"].to_numpy(np.int64) <= st_end[pos])
+    return pd.DataFrame({"region": regions["id"].to_numpy()[ok], "key": st_key[pos][ok]}).drop_duplicates()
 
 
 def region_indicator_table(

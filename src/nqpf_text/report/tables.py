@@ -7,7 +7,7 @@ gives byte-identical CSV files.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import pandas as pd
@@ -124,39 +124,35 @@ def _documents_table(
     return out[DOCUMENT_COLUMNS]
 
 
-def _focal_scopes(documents: pd.DataFrame, have: pd.DataFrame) -> Iterator[tuple[str, int, pd.DataFrame]]:
-    """The whole corpus, then each source file: (scope, documents, focused rows), one at a time
-    (a corpus of thousands of files would otherwise hold two frames per file at once)."""
-    yield "(all)", len(documents), have
-    sources = documents["source"]
-    for source in sorted(sources.dropna().astype(str).unique()):
-        yield source, int((sources == source).sum()), have[have["source"] == source]
-
-
 def _focal_summary(documents: pd.DataFrame, catalog: RegionCatalog) -> pd.DataFrame:
     """How many documents each region is the focus of, over the corpus and per source file."""
     columns = ["scope", "level", "region", "name", "documents", "share"]
     have = documents.loc[documents["focal_region"].notna(), ["source", "focal_region"]]
     if have.empty:
         return pd.DataFrame(columns=columns)
-    parts = []
-    for scope, everyone, focused in _focal_scopes(documents, have):
-        if focused.empty:
-            continue
-        counts = focused.groupby("focal_region").size().rename("documents").reset_index()
-        counts = counts.rename(columns={"focal_region": "region"})
-        counts["scope"] = scope
-        counts["level"] = counts["region"].map(lambda r: catalog.get(r).level)
-        counts["name"] = counts["region"].map(catalog.name)
-        counts["share"] = (counts["documents"] / everyone).round(4)
-        parts.append(counts)
-    out = pd.concat(parts, ignore_index=True)
-    out["_s"] = out["scope"].map(lambda s: (s != "(all)", s))
-    out["_l"] = out["level"].map({lv: i for i, lv in enumerate(LEVELS)}).fillna(len(LEVELS))
-    out = out.sort_values(
+    sources = documents["source"].dropna().astype(str)
+    named = have[have["source"].notna()]
+    counts = pd.concat(
+        [
+            have.groupby("focal_region").size().reset_index().assign(scope="(all)", everyone=len(documents)),
+            named.assign(scope=named["source"].astype(str))
+            .groupby(["scope", "focal_region"])
+            .size()
+            .reset_index()
+            .assign(everyone=lambda f: f["scope"].map(sources.value_counts())),
+        ],
+        ignore_index=True,
+    ).rename(columns={"focal_region": "region", 0: "documents"})
+    regions = counts["region"].unique().tolist()
+    counts["level"] = counts["region"].map({r: catalog.get(r).level for r in regions})
+    counts["name"] = counts["region"].map({r: catalog.name(r) for r in regions})
+    counts["share"] = (counts["documents"] / counts["everyone"]).round(4)
+    counts["_s"] = counts["scope"].map(lambda s: (s != "(all)", s))
+    counts["_l"] = counts["level"].map({lv: i for i, lv in enumerate(LEVELS)}).fillna(len(LEVELS))
+    counts = counts.sort_values(
         ["_s", "_l", "documents", "region"], ascending=[True, True, False, True], kind="mergesort"
     )
-    return out[columns].reset_index(drop=True)
+    return counts[columns].reset_index(drop=True)
 
 
 def _overview(docs: pd.DataFrame, tables: dict[str, pd.DataFrame], ct: Any) -> pd.DataFrame:
