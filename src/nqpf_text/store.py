@@ -81,8 +81,8 @@ def _storable(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame
     for col in frame.columns:
         series = frame[col]
-        if series.dtype != object:
-            continue
+        if series.dtype != object or pd.api.types.infer_dtype(series, skipna=True) == "string":
+            continue  # plain text (checked in C): nothing to convert
         if series.map(lambda v: isinstance(v, list | tuple | dict)).any():
             converted = series.map(lambda v: v if v is None else json.dumps(v, ensure_ascii=False))
         elif series.isna().all():

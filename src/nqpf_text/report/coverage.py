@@ -162,8 +162,8 @@ def _unlisted(index: _Spans, seen: set, n_docs: int, chars: int, nb_chars: int) 
 
     spans = index.frame
     rows = []
-    keys = zip(spans["lexicon"], spans["term"], spans["id"], strict=True)
-    rest = np.flatnonzero([key not in seen for key in keys]) if not spans.empty else np.zeros(0, np.int64)
+    keys = pd.MultiIndex.from_arrays([spans["lexicon"], spans["term"], spans["id"]])
+    rest = np.flatnonzero(~keys.isin(list(seen))) if not spans.empty else np.zeros(0, np.int64)
     if not len(rest):
         return rows
     groups = spans.iloc[rest].groupby(["lexicon", "term", "id"], sort=True).indices

@@ -103,9 +103,12 @@ def _text_picks(counts: pd.DataFrame, catalog: RegionCatalog, rule: FocalRule) -
     if counts.empty:
         return picks
     use = counts[counts["count_focal"] > 0]
-    for doc, group in use.groupby("doc", sort=True):
-        own = dict(zip(group["region"], group["count_focal"].astype(int), strict=True))
-        first = dict(zip(group["region"], group["first_start"].astype(int), strict=True))
+    regions = use["region"].tolist()
+    focal = use["count_focal"].astype(int).tolist()
+    starts = use["first_start"].astype(int).tolist()
+    for doc, rows in use.groupby("doc", sort=True).indices.items():
+        own = {regions[i]: focal[i] for i in rows}
+        first = {regions[i]: starts[i] for i in rows}
         pick = _pick(own, first, catalog, rule)
         if pick is not None:
             picks[str(doc)] = pick
