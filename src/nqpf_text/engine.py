@@ -323,12 +323,14 @@ def _windowed(submit: Callable[[Any], Any], batches: Iterable[Any], window: int)
 
 
 def _background_call(
-    conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    conn: Any, nice: int, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> None:
     import signal
 
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if nice:
+        os.nice(nice)
     try:
         out: Any = fn(*args, **kwargs)
     except Exception as exc:
@@ -342,12 +344,16 @@ class Background:
 
     The child starts from this process's memory, so big arguments (the corpus tables) are not
     pickled on the way in; only the result comes back, through a pipe. Where processes cannot be
-    forked, or ``parallel`` is False (one worker asked for), the call runs here and now.
+    forked, or ``parallel`` is False (one worker asked for), the call runs here and now. ``nice``
+    lowers the child's priority: work that only has to be done by the end (the store) then leaves
+    the cores to the work the end waits for.
     :meth:`result` returns the value or raises the child's error; :meth:`cancel` ends a child
     whose result is no longer wanted.
     """
 
-    def __init__(self, fn: Callable[..., Any], *args: Any, parallel: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, fn: Callable[..., Any], *args: Any, parallel: bool = True, nice: int = 0, **kwargs: Any
+    ) -> None:
         self._proc: Any = None
         self._value: Any = None
         context = _mp_context()
@@ -355,7 +361,9 @@ class Background:
             self._value = fn(*args, **kwargs)
             return
         self._conn, child = context.Pipe(duplex=False)
-        self._proc = context.Process(target=_background_call, args=(child, fn, args, kwargs), daemon=True)
+        self._proc = context.Process(
+            target=_background_call, args=(child, nice, fn, args, kwargs), daemon=True
+        )
         gc.freeze()  # the child must not copy the parent's pages by collecting its objects
         try:
             self._proc.start()

@@ -1254,10 +1254,11 @@ def run(
     stats = dict(collected.stats, seconds=seconds, peak_rss_mb=peak)
     stats["chars"] = int(tables.documents["chars"].sum()) if len(tables.documents) else 0
     # With more than one worker, the store and the candidate terms are made by processes of their
-    # own while this one builds and writes the other reports.
+    # own while this one builds and writes the other reports; the store, which nothing waits for
+    # but the end, yields the cores to the others.
     parallel = options.n_workers > 1
     store_job = Background(
-        write_store, out_path / STORE_NAME, tables.store_tables(), meta=meta, parallel=parallel
+        write_store, out_path / STORE_NAME, tables.store_tables(), meta=meta, parallel=parallel, nice=10
     )
     candidates = Background(candidate_table, tables, parallel=parallel)
     try:

@@ -58,3 +58,10 @@ def test_cancel_ends_a_child_whose_result_is_not_wanted():
     job = Background(time.sleep, 60)
     job.cancel()
     assert job.result() is None
+
+
+@fork_only
+def test_nice_lowers_only_the_childs_priority():
+    before = os.nice(0)
+    assert Background(os.nice, 0, nice=5).result() == min(before + 5, 19)
+    assert os.nice(0) == before
