@@ -20,6 +20,7 @@ import sys
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -129,11 +130,34 @@ class _ByFile:
     path: str
 
 
-def _init_worker(token: int, shared: Any) -> None:
+def _as_child() -> None:
+    """What every process we start does first: end with its parent, leave Ctrl-C to the parent."""
     import signal
 
     _die_with_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """Forked children must not touch (and so copy) the parent's objects when collecting."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _attempt(fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)``, or its exception as a :class:`_Failure` (not every exception pickles)."""
+    try:
+        return fn(*args)
+    except Exception as exc:
+        return _Failure.of(exc)
+
+
+def _init_worker(token: int, shared: Any) -> None:
+    _as_child()
     _SHARED[token] = shared
 
 
@@ -151,17 +175,11 @@ def _resolve(ref: int | _ByFile) -> Any:
 
 
 def _pool_call(fn: Work, ref: int | _ByFile, batch: Any) -> Any:
-    try:
-        return fn(_resolve(ref), batch)
-    except Exception as exc:
-        return _Failure.of(exc)
+    return _attempt(lambda: fn(_resolve(ref), batch))
 
 
 def _dask_call(fn: Work, shared: Any, batch: Any) -> Any:
-    try:
-        return fn(shared, batch)
-    except Exception as exc:
-        return _Failure.of(exc)
+    return _attempt(fn, shared, batch)
 
 
 def _checked(result: Any) -> Any:
@@ -226,11 +244,8 @@ class PoolExecutor:
             self.workers, mp_context=_mp_context(), initializer=_init_worker, initargs=(token, shared)
         )
         self._first = token
-        gc.freeze()  # forked workers must not touch (and so copy) the parent's objects when collecting
-        try:
+        with _frozen_heap():
             self._pool.submit(int).result()  # start every worker now, while the heap is frozen
-        finally:
-            gc.unfreeze()
         self.inherits = False  # from now on, workers exist: a new shared value goes by file
 
     def map(self, fn: Work, shared: Any, batches: Iterable[Any]) -> Iterator[Any]:
@@ -325,17 +340,10 @@ def _windowed(submit: Callable[[Any], Any], batches: Iterable[Any], window: int)
 def _background_call(
     conn: Any, nice: int, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> None:
-    import signal
-
-    _die_with_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _as_child()
     if nice:
         os.nice(nice)
-    try:
-        out: Any = fn(*args, **kwargs)
-    except Exception as exc:
-        out = _Failure.of(exc)
-    conn.send(out)
+    conn.send(_attempt(lambda: fn(*args, **kwargs)))
     conn.close()
 
 
@@ -364,11 +372,8 @@ class Background:
         self._proc = context.Process(
             target=_background_call, args=(child, nice, fn, args, kwargs), daemon=True
         )
-        gc.freeze()  # the child must not copy the parent's pages by collecting its objects
-        try:
+        with _frozen_heap():
             self._proc.start()
-        finally:
-            gc.unfreeze()
         child.close()
 
     def result(self) -> Any:
