@@ -87,34 +87,103 @@ _LINK_COLS = [
 ]
 BOILERPLATE_MIN_DOCS = 3  # a sentence in this many documents is boilerplate (segment.flag_boilerplate)
 BOILERPLATE_MIN_CHARS = 12  # … if it has at least this many characters besides punctuation and spaces
+STORE_CHUNK = 100_000  # paragraphs or sentences whose texts are cut and stored at a time
 
 
-@dataclass
 class CorpusTables:
-    """Everything a report needs, as DataFrames (plus the lexicons and framework used)."""
+    """Everything a report needs, as DataFrames (plus the lexicons and framework used).
 
-    documents: pd.DataFrame
-    paragraphs: pd.DataFrame
-    sentences: pd.DataFrame
-    footnotes: pd.DataFrame
-    mentions: pd.DataFrame
-    links: pd.DataFrame
-    skipped: pd.DataFrame
-    issues: pd.DataFrame
-    lexicons: list[Any] = field(default_factory=list)
-    framework: Any = None
+    The paragraphs and sentences may come without their texts (``paragraph_spans``,
+    ``sentence_spans``: offsets only); ``paragraphs`` and ``sentences`` cut the texts from the
+    documents' texts when first asked for. A corpus's texts would otherwise be held three times, and
+    no report table but the candidate terms reads a sentence's text.
+    """
 
-    def store_tables(self) -> dict[str, pd.DataFrame]:
+    def __init__(
+        self,
+        documents: pd.DataFrame,
+        paragraphs: pd.DataFrame,
+        sentences: pd.DataFrame,
+        footnotes: pd.DataFrame,
+        mentions: pd.DataFrame,
+        links: pd.DataFrame,
+        skipped: pd.DataFrame,
+        issues: pd.DataFrame,
+        lexicons: list[Any] | None = None,
+        framework: Any = None,
+    ) -> None:
+        self.documents = documents
+        self.paragraph_spans = paragraphs
+        self.sentence_spans = sentences
+        self.footnotes = footnotes
+        self.mentions = mentions
+        self.links = links
+        self.skipped = skipped
+        self.issues = issues
+        self.lexicons = list(lexicons or [])
+        self.framework = framework
+        self._texts: dict[str, pd.DataFrame] = {}
+
+    def replace(self, **changes: Any) -> CorpusTables:
+        """A copy with some tables changed (keywords as the constructor's), like ``dataclasses.replace``."""
+        names = ["documents", "footnotes", "mentions", "links", "skipped", "issues", "lexicons", "framework"]
+        kept: dict[str, Any] = {name: getattr(self, name) for name in names}
+        kept.update(paragraphs=self.paragraph_spans, sentences=self.sentence_spans)
+        return CorpusTables(**{**kept, **changes})
+
+    @property
+    def paragraphs(self) -> pd.DataFrame:
+        return self._with_texts("paragraphs", self.paragraph_spans)
+
+    @property
+    def sentences(self) -> pd.DataFrame:
+        return self._with_texts("sentences", self.sentence_spans)
+
+    def _with_texts(self, name: str, spans: pd.DataFrame) -> pd.DataFrame:
+        if "text" in spans or (spans.empty and not len(spans.columns)):
+            return spans
+        if name not in self._texts:
+            self._texts[name] = with_texts(spans, self.documents)
+        return self._texts[name]
+
+    def store_tables(self, chunk_rows: int | None = None) -> dict[str, Any]:
+        """The store's tables; with ``chunk_rows``, paragraphs and sentences as chunks of that many
+        rows whose texts are cut one chunk at a time (what ``store.write_store`` takes)."""
+
+        def texts(name: str, spans: pd.DataFrame) -> Any:
+            if chunk_rows is None:
+                return self._with_texts(name, spans)
+            return (
+                with_texts(spans.iloc[i : i + chunk_rows], self.documents)
+                for i in range(0, max(len(spans), 1), chunk_rows)
+            )
+
         return {
             "documents": self.documents,
-            "paragraphs": self.paragraphs,
-            "sentences": self.sentences,
+            "paragraphs": texts("paragraphs", self.paragraph_spans),
+            "sentences": texts("sentences", self.sentence_spans),
             "footnotes": self.footnotes,
             "skipped": self.skipped,
             "warnings": self.issues,
             "mentions": self.mentions,
             "links": self.links,
         }
+
+
+def with_texts(spans: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Spans (``doc``, ``start``, ``end``) with their ``text`` cut from the documents' normalized
+    texts, placed after ``raw_end`` as in the tables the stages make; a frame with texts is kept."""
+    if "text" in spans:
+        return spans
+    texts = dict(zip(documents["doc"], documents["text"], strict=True)) if len(documents) else {}
+    cut = [
+        texts[d][a:b]
+        for d, a, b in zip(spans["doc"], spans["start"].tolist(), spans["end"].tolist(), strict=True)
+    ]
+    out = spans.copy(deep=False)
+    at = out.columns.get_loc("raw_end") + 1 if "raw_end" in out else len(out.columns)
+    out.insert(at, "text", pd.Series(cut, index=spans.index))
+    return out
 
 
 @dataclass(frozen=True)
@@ -364,17 +433,6 @@ class _Structure:
             footnotes,
         )
 
-    def sentence_items(self, texts: dict[str, str]) -> Iterator[tuple[str, list[tuple[int, int, str]]]]:
-        """Each document with its sentences as (index, start, text)."""
-        i = 0
-        for doc, _, n in self.counts:
-            text = texts[doc]
-            yield (
-                doc,
-                [(int(k), int(s), text[s:e]) for k, _, s, e, _, _ in self.sentences[i : i + n].tolist()],
-            )
-            i += n
-
 
 def _spans(d: Document, rows: list[tuple[int, ...]], width: int) -> Any:
     """Integer rows with the raw span of their last two columns (start, end) appended."""
@@ -394,44 +452,37 @@ def _spans(d: Document, rows: list[tuple[int, ...]], width: int) -> Any:
 
 
 def _structure_tables(
-    parts: Sequence[tuple[dict[str, str], _Structure]], flags: Sequence[bool]
+    parts: Sequence[_Structure], flags: Sequence[bool]
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The paragraphs, sentences and footnotes tables of many files (texts cut here)."""
+    """The paragraphs and sentences (offsets only, see ``CorpusTables``) and footnotes of many files."""
     import numpy as np
 
     p_doc: list[str] = []
-    p_text: list[str] = []
     s_doc: list[str] = []
-    s_text: list[str] = []
     footnotes: list[tuple[Any, ...]] = []
-    for texts, st in parts:
-        i = j = 0
+    for st in parts:
         for doc, n_para, n_sent in st.counts:
-            text = texts[doc]
             p_doc += [doc] * n_para
-            p_text += [text[a:b] for a, b in st.paragraphs[i : i + n_para, 1:3].tolist()]
             s_doc += [doc] * n_sent
-            s_text += [text[a:b] for a, b in st.sentences[j : j + n_sent, 2:4].tolist()]
-            i += n_para
-            j += n_sent
         footnotes += st.footnotes
+    paragraph_cols = [c for c in _PARAGRAPH_COLS if c != "text"]
+    sentence_cols = [c for c in _SENTENCE_COLS if c != "text"]
     if p_doc:
-        arr = np.concatenate([st.paragraphs for _, st in parts])
-        paragraphs = pd.DataFrame({"doc": p_doc, **_int_columns(arr, _PARAGRAPH_COLS[1:6]), "text": p_text})
+        arr = np.concatenate([st.paragraphs for st in parts])
+        paragraphs = pd.DataFrame({"doc": p_doc, **_int_columns(arr, paragraph_cols[1:])})
     else:
-        paragraphs = pd.DataFrame([], columns=_PARAGRAPH_COLS)
+        paragraphs = pd.DataFrame([], columns=paragraph_cols)
     if s_doc:
-        arr = np.concatenate([st.sentences for _, st in parts])
+        arr = np.concatenate([st.sentences for st in parts])
         sentences = pd.DataFrame(
             {
                 "doc": s_doc,
-                **_int_columns(arr, _SENTENCE_COLS[1:7]),
-                "text": s_text,
+                **_int_columns(arr, sentence_cols[1:7]),
                 "boilerplate": np.asarray(flags, dtype=bool),
             }
         )
     else:
-        sentences = pd.DataFrame([], columns=_SENTENCE_COLS)
+        sentences = pd.DataFrame([], columns=sentence_cols)
     return paragraphs, sentences, pd.DataFrame(footnotes, columns=_FOOTNOTE_COLS)
 
 
@@ -942,7 +993,7 @@ class _Collector:
 
         events: list[tuple[int, Any]] = list(self.plan.skipped)
         doc_rows: list[dict[str, Any]] = []
-        parts: list[tuple[dict[str, str], _Structure]] = []
+        parts: list[_Structure] = []
         flags: list[bool] = []
         issues: list[Issue] = []
         for f in self.files:
@@ -960,7 +1011,7 @@ class _Collector:
                 skipped.append(part.skipped)
                 continue
             doc_rows += part.documents
-            parts.append(({row["doc"]: row["text"] for row in part.documents}, part.structure))
+            parts.append(part.structure)
             flags += event.flags
             issues += part.issues
         issues += self.plan.manifest_issues()
@@ -1258,7 +1309,12 @@ def run(
     # but the end, yields the cores to the others.
     parallel = options.n_workers > 1
     store_job = Background(
-        write_store, out_path / STORE_NAME, tables.store_tables(), meta=meta, parallel=parallel, nice=10
+        write_store,
+        out_path / STORE_NAME,
+        tables.store_tables(STORE_CHUNK),
+        meta=meta,
+        parallel=parallel,
+        nice=10,
     )
     candidates = Background(candidate_table, tables, parallel=parallel)
     try:

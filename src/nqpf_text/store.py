@@ -32,14 +32,20 @@ def _connect(path: Path, *, read_only: bool = False):  # type: ignore[no-untyped
 
 
 def write_store(
-    path: str | Path, tables: Mapping[str, pd.DataFrame], *, meta: Mapping[str, Any] | None = None
+    path: str | Path,
+    tables: Mapping[str, pd.DataFrame | Iterable[pd.DataFrame]],
+    *,
+    meta: Mapping[str, Any] | None = None,
 ) -> Path:
-    """Write every table in one transaction to a temporary file, then rename it over ``path``."""
+    """Write every table in one transaction to a temporary file, then rename it over ``path``.
+
+    A table may come as an iterable of frames with the same columns (chunks): one is in memory at a
+    time.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-        leftover.unlink(missing_ok=True)
+    _remove(tmp)
     con = _connect(tmp)
     try:
         con.execute(f"SET memory_limit='{MEMORY_LIMIT}'")
@@ -55,22 +61,35 @@ def write_store(
         _create(con, "meta", meta_rows)
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
-    finally:
+    except BaseException:
         con.close()
+        _remove(tmp)
+        raise
+    con.close()
     os.replace(tmp, path)
     tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
     return path
 
 
-def _create(con: Any, name: str, frame: pd.DataFrame) -> None:
+def _remove(tmp: Path) -> None:
+    """A temporary store and its write-ahead log."""
+    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
+def _create(con: Any, name: str, frames: pd.DataFrame | Iterable[pd.DataFrame]) -> None:
     if not name.isidentifier():
         raise ValueError(f"table name must be an identifier; got {name!r}")
-    frame = _storable(frame)
-    con.register("_frame", frame)
-    try:
-        con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _frame')
-    finally:
-        con.unregister("_frame")
+    statement = f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _frame'
+    for frame in [frames] if isinstance(frames, pd.DataFrame) else frames:
+        con.register("_frame", _storable(frame))
+        try:
+            con.execute(statement)
+        finally:
+            con.unregister("_frame")
+        statement = f'INSERT INTO "{name}" SELECT * FROM _frame'
+    if statement.startswith("CREATE"):
+        raise ValueError(f"table {name!r} came as no frames at all")
 
 
 def _storable(frame: pd.DataFrame) -> pd.DataFrame:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -42,3 +43,53 @@ def test_shared_strings_change_no_value(frames: list[pd.DataFrame]) -> None:
         if got[col].dtype == object:  # equal strings are one object
             seen: dict[str, int] = {}
             assert all(seen.setdefault(v, id(v)) == id(v) for v in got[col] if isinstance(v, str))
+
+
+@pytest.fixture(scope="module")
+def demo_tables():
+    from nqpf_text.lexicon import load_lexicons
+    from nqpf_text.link import Framework
+    from nqpf_text.pipeline import collect_tables
+
+    return collect_tables(lexicons=load_lexicons(), framework=Framework.load("hqe21")).tables
+
+
+def test_streamed_tables_hold_offsets_and_cut_texts_on_demand(demo_tables):
+    assert "text" not in demo_tables.sentence_spans and "text" not in demo_tables.paragraph_spans
+    texts = dict(zip(demo_tables.documents["doc"], demo_tables.documents["text"], strict=True))
+    for frame in (demo_tables.sentences, demo_tables.paragraphs):
+        assert list(frame.columns).index("text") == list(frame.columns).index("raw_end") + 1
+        cut = [texts[d][a:b] for d, a, b in zip(frame["doc"], frame["start"], frame["end"], strict=True)]
+        assert frame["text"].tolist() == cut and any(cut)
+    assert demo_tables.sentences is demo_tables.sentences  # cut once
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 7, 10**6])
+def test_store_from_chunks_equals_store_from_whole_tables(demo_tables, tmp_path, store, chunk_rows):
+    from nqpf_text.store import write_store
+
+    write_store(tmp_path / "whole" / "nqpf.duckdb", demo_tables.store_tables())
+    write_store(tmp_path / "chunks" / "nqpf.duckdb", demo_tables.store_tables(chunk_rows))
+    whole, chunks = store(tmp_path / "whole"), store(tmp_path / "chunks")
+    assert list(whole) == list(chunks) and len(whole["sentences"]) > 7
+    for name, frame in whole.items():
+        pd.testing.assert_frame_equal(chunks[name], frame, check_exact=True, obj=name)
+
+
+def test_a_table_given_as_no_chunks_is_an_error(tmp_path):
+    from nqpf_text.store import write_store
+
+    with pytest.raises(ValueError, match="'sentences' came as no frames"):
+        write_store(tmp_path / "nqpf.duckdb", {"sentences": iter([])})
+    assert not list(tmp_path.iterdir())  # neither the store nor its temporary file
+
+
+def test_candidate_terms_cut_texts_as_they_go(demo_tables):
+    from nqpf_text.report import candidate_table
+    from nqpf_text.report.candidates import candidate_terms
+
+    with_texts = candidate_terms(demo_tables.sentences, demo_tables.mentions, demo_tables.lexicons)
+    assert len(with_texts)
+    pd.testing.assert_frame_equal(candidate_table(demo_tables), with_texts, check_exact=True)
+    with pytest.raises(ValueError, match="need the documents' texts"):
+        candidate_terms(demo_tables.sentence_spans, demo_tables.mentions, demo_tables.lexicons)

@@ -73,7 +73,7 @@ def test_region_indicator_counts_places_only(synth, tables):
 def test_links_without_offsets_take_them_from_sentences(synth, tables):
     bare = synth.links.drop(columns=["start", "end", "text"])
     again = build_tables(
-        type(synth)(**{**synth.__dict__, "links": bare}),  # same corpus, links as a minimal store holds them
+        synth.replace(links=bare),  # same corpus, links as a minimal store holds them
     )
     pd.testing.assert_frame_equal(again["region_indicator"], tables["region_indicator"])
 

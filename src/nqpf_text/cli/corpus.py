@@ -67,7 +67,7 @@ def ingest(
     def work() -> Any:
         from ..atomic import remove_stale_temps
         from ..engine import EngineOptions
-        from ..pipeline import collect_tables
+        from ..pipeline import STORE_CHUNK, collect_tables
         from ..store import STORE_NAME, export_jsonl, write_store
 
         options = EngineOptions(workers=workers, engine=engine, scheduler=scheduler)
@@ -76,7 +76,7 @@ def ingest(
             corpus, manifest=manifest, options=options, cache=_cache(out, no_cache, cache_dir)
         )
         tables = collected.tables
-        stored = tables.store_tables()
+        stored = tables.store_tables(STORE_CHUNK)
         for name in ("mentions", "links"):
             stored.pop(name)
         write_store(Path(out) / STORE_NAME, stored, meta={"corpus": corpus, "stage": "ingest"})

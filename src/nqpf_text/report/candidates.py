@@ -153,8 +153,13 @@ def candidate_terms(
     min_docs: int | None = None,
     cohesion: float = 0.3,
     max_tokens: int = 3,
+    documents: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Frequent noun phrases near existing lexicon terms that no lexicon has (see module doc)."""
+    """Frequent noun phrases near existing lexicon terms that no lexicon has (see module doc).
+
+    ``sentences`` without a ``text`` column have theirs cut from the ``documents``' texts a few
+    thousand at a time (offsets ``start``, ``end``).
+    """
     from ..segment import Segmenter, reference_idf
 
     owners, places = _known_terms(lexicons)
@@ -169,7 +174,7 @@ def candidate_terms(
     _add_tagged(owners, mentions)
     known = {t for t, o in owners.items() if o[2] not in ("region", "exclude")}
     counter = _GramCounter(max_tokens, known, cohesion)
-    counter.count(sents, seg.cut)
+    counter.count(sents, seg.cut, documents)
     grams, adjacent = counter.result(min_count, min_docs)
     pos = _pos_table({t for g in grams for t in g})
     place_auto = _automaton({p for p in places if len(p) >= 2})
@@ -218,10 +223,18 @@ _MAX_CHARS = 12  # longest candidate
 _POS_BITS = 20  # first occurrence key: run << 22 | (n - 1) << 20 | position in the run
 
 
-def _texts(column: pd.Series, size: int = 4096) -> Any:
-    """(position, text) of a text column, a slice at a time (no list of every text at once)."""
-    for begin in range(0, len(column), size):
-        yield from enumerate(column.iloc[begin : begin + size].tolist(), start=begin)
+def _texts(sents: pd.DataFrame, documents: pd.DataFrame | None, size: int = 4096) -> Any:
+    """(position, text) of the sentences, a slice at a time (no list of every text at once); texts
+    cut from the documents' where the sentences come without theirs."""
+    from ..pipeline import with_texts
+
+    for begin in range(0, len(sents), size):
+        part = sents.iloc[begin : begin + size]
+        if "text" not in part:
+            if documents is None:
+                raise ValueError("sentences without a text column need the documents' texts")
+            part = with_texts(part, documents)
+        yield from enumerate(part["text"].tolist(), start=begin)
 
 
 def _copy(text: Any) -> str:
@@ -328,23 +341,22 @@ class _GramCounter:
         self.sides = [_Table() for _ in range(max_tokens)]
         self.runs = 0
 
-    def count(self, sents: pd.DataFrame, cut: Any) -> None:
+    def count(self, sents: pd.DataFrame, cut: Any, documents: pd.DataFrame | None = None) -> None:
         docs = pd.factorize(sents["doc"].astype(str))[0]
         order = None
         if len(docs) and (pd.Series(docs).diff().fillna(0) < 0).any():
             import numpy as np
 
             order = np.argsort(docs, kind="stable")  # every document's sentences together
-        column = sents["text"]
         if order is not None:
-            column, docs = column.iloc[order], docs[order]
+            sents, docs = sents.iloc[order], docs[order]
         ids: list[Any] = []  # token ids, a batch of tokens at a time
         pending: list[str] = []  # tokens not yet given ids
         chunk_tokens = 0
         lengths: list[int] = []
         chunk_docs: list[int] = []
         doc_of = [*docs.tolist(), -1]  # plain ints; -1: past the last sentence
-        for k, text in _texts(column):
+        for k, text in _texts(sents, documents):
             tokens = cut(_copy(text))
             pending += tokens
             lengths.append(len(tokens))

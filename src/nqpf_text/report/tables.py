@@ -76,6 +76,12 @@ def _frame(ct: Any, name: str, columns: list[str]) -> pd.DataFrame:
     return frame
 
 
+def _sentences(ct: Any, columns: list[str]) -> pd.DataFrame:
+    """The sentences without their texts where ``ct`` keeps them so (``CorpusTables.sentence_spans``):
+    only the candidate terms read a sentence's text."""
+    return _frame(ct, "sentence_spans" if hasattr(ct, "sentence_spans") else "sentences", columns)
+
+
 def _documents_input(ct: Any) -> pd.DataFrame:
     docs = _frame(ct, "documents", _DOC_INPUTS)
     docs["doc"] = docs["doc"].astype(str)
@@ -230,9 +236,12 @@ def _notes(focal_rule: FocalRule) -> list[tuple[str, str]]:
 
 def candidate_table(ct: CorpusLike, top: int = 150) -> pd.DataFrame:
     """The ``candidate_terms`` table of :func:`build_tables`, on its own."""
-    sentences = _frame(ct, "sentences", ["doc", "sentence", "text", "boilerplate"])
+    sentences = _sentences(ct, ["doc", "sentence", "start", "end", "boilerplate"])
     mentions = _frame(ct, "mentions", ["doc", "text", "category", "id", "term"])
-    return candidate_terms(sentences, mentions, list(getattr(ct, "lexicons", None) or []), top=top)
+    lexicons = list(getattr(ct, "lexicons", None) or [])
+    return candidate_terms(
+        sentences, mentions, lexicons, top=top, documents=_frame(ct, "documents", ["doc", "text"])
+    )
 
 
 def build_tables(
@@ -259,7 +268,7 @@ def build_tables(
     focal_rule = focal_rule or FocalRule()
     docs = _documents_input(ct)
     order = doc_order(docs)
-    sentences = _frame(ct, "sentences", ["doc", "sentence", "start", "end", "text", "boilerplate"])
+    sentences = _sentences(ct, ["doc", "sentence", "start", "end", "boilerplate"])
     mentions = _frame(
         ct, "mentions", ["doc", "start", "end", "text", "category", "id", "group", "role", "term"]
     )
