@@ -308,7 +308,7 @@ class _Table:
     def add(self, keys: list[Any], sums: list[Any], mins: list[Any]) -> None:
         self.parts.append((keys, sums, mins))
         self.pending += len(keys[0])
-        if self.pending > max(self.merged, 1 << 20):
+        if self.pending > max(self.merged, 1 << 17):
             self.merge()
 
     def merge(self) -> tuple[list[Any], list[Any], list[Any]]:

@@ -36,7 +36,7 @@ def _spans(mentions: pd.DataFrame) -> pd.DataFrame:
     cols = ["lexicon", "term", "id", "doc", "start", "end", "boilerplate"]
     if mentions.empty:
         return pd.DataFrame(columns=cols)
-    m = mentions.copy()
+    m = mentions.copy(deep=False)
     if "boilerplate" not in m:
         m["boilerplate"] = False
     m["boilerplate"] = m["boilerplate"].fillna(False).astype(bool)

@@ -69,7 +69,7 @@ def _frame(ct: Any, name: str, columns: list[str]) -> pd.DataFrame:
     frame = getattr(ct, name, None)
     if frame is None:
         return pd.DataFrame(columns=columns)
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # copy-on-write (pandas 3): the caller's frame never changes
     for col in columns:
         if col not in frame:
             frame[col] = None
