@@ -51,7 +51,7 @@ print(json.dumps({
     "phases": summary.stats.get("seconds", {}),
     "documents": summary.documents,
     "chars": summary.stats["chars"],
-    "rss_main": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    "rss_main": summary.stats.get("peak_rss_mb", {}).get("end", 0) * 1024,  # VmHWM: not the launcher's
     "rss_workers": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
     "cpu_main": sum(resource.getrusage(resource.RUSAGE_SELF)[:2]),
     "cpu_workers": sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2]),

@@ -1174,7 +1174,18 @@ def _open_collector(
 
 
 def _peak_rss_mb() -> float | None:
-    """This process's peak resident memory so far, in MB (None where the platform cannot say)."""
+    """This process's peak resident memory so far, in MB (None where the platform cannot say).
+
+    Linux's ``VmHWM`` first: ``ru_maxrss`` survives ``exec``, so a run started by a big process
+    would report that process's size as its own.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     try:
         import resource
     except ImportError:
