@@ -34,6 +34,7 @@ __all__ = [
     "InlineExecutor",
     "PoolExecutor",
     "open_executor",
+    "release_free_memory",
     "shared_state",
 ]
 
@@ -119,6 +120,23 @@ def _die_with_parent() -> None:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except Exception:
+        return
+
+
+def release_free_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc's ``malloc_trim``; elsewhere nothing).
+
+    Thousands of per-file results, dropped once the corpus tables hold their rows, leave the heap full
+    of holes that numpy's large arrays, mapped apart, never reuse (100 MB corpus: 140 MB of them).
+    Dask's workers trim the same way.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
         return
 
 
