@@ -288,7 +288,7 @@ def print_runs(rows: list[dict[str, Any]], workers: int, rates: dict[str, float]
     print(
         f"\n{'MB':>4} {'chars':>11} {'1w s':>7} {'1w chars/s':>10} {'×jieba':>6} {'text ×jieba':>11} "
         f"{f'{workers}w s':>7} {'speed-up':>8} {'again s':>7} {'×faster':>7} {'re-tag s':>8} "
-        f"{'RSS text':>8} {'RSS main':>8} {'RSS wkr':>7}"
+        f"{'RSS text':>8} {'RSS main':>8} {'RSS 1w':>7} {'RSS wkr':>7}"
     )
     for r in rows:
         wn, again, retag = r["wn"], r["again"], r["retag"]
@@ -304,12 +304,13 @@ def print_runs(rows: list[dict[str, Any]], workers: int, rates: dict[str, float]
             f"{r['size']:>4g} {chars:>11,} {one} {wn['seconds']:>7.1f} {speed} {again['seconds']:>7.2f} "
             f"{wn['seconds'] / again['seconds']:>7.1f} {retag['seconds']:>8.1f} "
             f"{wn['peak_rss_mb'].get('collect', 0):>7.0f}M {wn['rss_main'] / 1024:>7.0f}M "
-            f"{wn['rss_workers'] / 1024:>6.0f}M"
+            f"{(w1 or {}).get('rss_main', 0) / 1024:>6.0f}M {wn['rss_workers'] / 1024:>6.0f}M"
         )
     print(
         "1w/Nw: cold runs (cache empty) with 1 and N workers; 'text ×jieba': ingest → link only (no store, no"
         " reports) on one core; again: unchanged corpus; re-tag: one lexicon entry edited (re-tag only);"
-        " RSS text: main process after ingest → link; RSS main: its peak with store and reports; RSS wkr:"
+        " RSS text: main process after ingest → link; RSS main: its peak with store and reports (RSS 1w: the"
+        " same with one worker, everything in one process); RSS wkr:"
         " largest child process, a text worker or (N > 1) the store's, the candidate terms' or the"
         " workbook's (all forked: the figure counts pages shared with the main process)."
     )
