@@ -44,6 +44,7 @@ __all__ = [
     "prepare",
     "run",
     "text_document",
+    "with_texts",
 ]
 
 Progress = Callable[[str, int, int], None]
