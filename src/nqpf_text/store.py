@@ -19,7 +19,7 @@ __all__ = ["STORE_NAME", "TABLES", "export_jsonl", "read_table", "write_store"]
 STORE_NAME = "nqpf.duckdb"
 # DuckDB's buffer while writing. Each table is committed and checkpointed on its own: rows of an open
 # transaction stay in memory whatever this limit says (100 MB corpus: +520 MB in one transaction,
-# +155 MB table by table). The temporary file, renamed into place at the end, keeps the store whole.
+# about +200 MB table by table). The temporary file, renamed into place at the end, keeps the store whole.
 MEMORY_LIMIT = "128MB"
 TABLES = (
     "documents", "paragraphs", "sentences", "footnotes", "skipped", "warnings", "mentions", "links", "meta",
