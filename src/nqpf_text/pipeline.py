@@ -17,7 +17,7 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +38,7 @@ __all__ = [
     "CorpusTables",
     "RunSummary",
     "collect_tables",
+    "document_texts",
     "documents_from_inputs",
     "ingest",
     "mention_frame",
@@ -154,8 +155,9 @@ class CorpusTables:
         def texts(name: str, spans: pd.DataFrame) -> Any:
             if chunk_rows is None:
                 return self._with_texts(name, spans)
+            texts = document_texts(self.documents)
             return (
-                with_texts(spans.iloc[i : i + chunk_rows], self.documents)
+                with_texts(spans.iloc[i : i + chunk_rows], texts)
                 for i in range(0, max(len(spans), 1), chunk_rows)
             )
 
@@ -171,12 +173,15 @@ class CorpusTables:
         }
 
 
-def with_texts(spans: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+def with_texts(spans: pd.DataFrame, documents: pd.DataFrame | Mapping[str, str]) -> pd.DataFrame:
     """Spans (``doc``, ``start``, ``end``) with their ``text`` cut from the documents' normalized
-    texts, placed after ``raw_end`` as in the tables the stages make; a frame with texts is kept."""
+    texts, placed after ``raw_end`` as in the tables the stages make; a frame with texts is kept.
+
+    ``documents``: the documents table, or its doc → text mapping when called slice after slice.
+    """
     if "text" in spans:
         return spans
-    texts = dict(zip(documents["doc"], documents["text"], strict=True)) if len(documents) else {}
+    texts = document_texts(documents) if isinstance(documents, pd.DataFrame) else documents
     cut = [
         texts[d][a:b]
         for d, a, b in zip(spans["doc"], spans["start"].tolist(), spans["end"].tolist(), strict=True)
@@ -185,6 +190,11 @@ def with_texts(spans: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     at = out.columns.get_loc("raw_end") + 1 if "raw_end" in out else len(out.columns)
     out.insert(at, "text", pd.Series(cut, index=spans.index))
     return out
+
+
+def document_texts(documents: pd.DataFrame) -> dict[str, str]:
+    """doc → normalized text, for :func:`with_texts`."""
+    return dict(zip(documents["doc"], documents["text"], strict=True)) if len(documents) else {}
 
 
 @dataclass(frozen=True)

@@ -226,14 +226,17 @@ _POS_BITS = 20  # first occurrence key: run << 22 | (n - 1) << 20 | position in 
 def _texts(sents: pd.DataFrame, documents: pd.DataFrame | None, size: int = 4096) -> Any:
     """(position, text) of the sentences, a slice at a time (no list of every text at once); texts
     cut from the documents' where the sentences come without theirs."""
-    from ..pipeline import with_texts
+    from ..pipeline import document_texts, with_texts
 
+    texts: dict[str, str] = {}
+    if "text" not in sents:
+        if documents is None:
+            raise ValueError("sentences without a text column need the documents' texts")
+        texts = document_texts(documents)
     for begin in range(0, len(sents), size):
         part = sents.iloc[begin : begin + size]
         if "text" not in part:
-            if documents is None:
-                raise ValueError("sentences without a text column need the documents' texts")
-            part = with_texts(part, documents)
+            part = with_texts(part, texts)
         yield from enumerate(part["text"].tolist(), start=begin)
 
 
