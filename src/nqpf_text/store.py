@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ STORE_NAME = "nqpf.duckdb"
 # transaction stay in memory whatever this limit says (100 MB corpus: +520 MB in one transaction,
 # about +200 MB table by table). The temporary file, renamed into place at the end, keeps the store whole.
 MEMORY_LIMIT = "128MB"
+TEXT_CHUNK = 1 << 22  # characters of text handed to DuckDB at once (see _pieces)
 TABLES = (
     "documents", "paragraphs", "sentences", "footnotes", "skipped", "warnings", "mentions", "links", "meta",
 )  # fmt: skip
@@ -78,18 +79,59 @@ def _remove(tmp: Path) -> None:
 
 
 def _create(con: Any, name: str, frames: pd.DataFrame | Iterable[pd.DataFrame]) -> None:
+    """The table, its column types from the first frame as a whole, its rows slice by slice."""
     if not name.isidentifier():
         raise ValueError(f"table name must be an identifier; got {name!r}")
-    statement = f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _frame'
+    created = False
     for frame in [frames] if isinstance(frames, pd.DataFrame) else frames:
-        con.register("_frame", _storable(frame))
-        try:
-            con.execute(statement)
-        finally:
-            con.unregister("_frame")
-        statement = f'INSERT INTO "{name}" SELECT * FROM _frame'
-    if statement.startswith("CREATE"):
+        frame = _storable(frame)
+        if not created:
+            _run(con, f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _frame LIMIT 0', frame)
+            created = True
+        for piece in _pieces(frame):
+            _run(con, f'INSERT INTO "{name}" SELECT * FROM _frame', piece)
+    if not created:
         raise ValueError(f"table {name!r} came as no frames at all")
+
+
+def _run(con: Any, statement: str, frame: pd.DataFrame) -> None:
+    con.register("_frame", frame)
+    try:
+        con.execute(statement)
+    finally:
+        con.unregister("_frame")
+
+
+def _pieces(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
+    """The frame in slices of about ``TEXT_CHUNK`` characters of ``text``, each slice's texts copied.
+
+    DuckDB reads a Python string as UTF-8, and CPython keeps that UTF-8 inside the string for the rest
+    of its life: stored as they are, a corpus's texts would be held a second time (100 MB corpus: +137
+    MB) by the run, or by the storing process's copy-on-write pages. The copies go with their slice.
+    """
+    if "text" not in frame.columns or not len(frame):
+        yield frame
+        return
+    texts = frame["text"].tolist()
+    sizes = [len(t) if type(t) is str else 0 for t in texts]
+    begin = 0
+    while begin < len(texts):
+        end, chars = begin, 0
+        while end < len(texts) and (end == begin or chars + sizes[end] <= TEXT_CHUNK):
+            chars += sizes[end]
+            end += 1
+        piece = frame.iloc[begin:end].copy(deep=False)
+        copies = [_copied(t) for t in texts[begin:end]]
+        piece["text"] = pd.Series(copies, index=piece.index, dtype=frame["text"].dtype)
+        yield piece
+        begin = end
+
+
+def _copied(value: Any) -> Any:
+    """A new string object equal to ``value`` (other values as they are)."""
+    if type(value) is not str:
+        return value
+    return value.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
 
 
 def _storable(frame: pd.DataFrame) -> pd.DataFrame:

@@ -93,3 +93,41 @@ def test_candidate_terms_cut_texts_as_they_go(demo_tables):
     pd.testing.assert_frame_equal(candidate_table(demo_tables), with_texts, check_exact=True)
     with pytest.raises(ValueError, match="need the documents' texts"):
         candidate_terms(demo_tables.sentence_spans, demo_tables.mentions, demo_tables.lexicons)
+
+
+def test_storing_texts_leaves_no_utf8_copy_inside_them(demo_tables, tmp_path):
+    """DuckDB reads strings as UTF-8, which CPython would keep inside each string object."""
+    import sys
+
+    import duckdb
+
+    from nqpf_text.store import write_store
+
+    texts = demo_tables.documents["text"].tolist()
+    sizes = [sys.getsizeof(t) for t in texts]
+    write_store(tmp_path / "nqpf.duckdb", {"documents": demo_tables.documents})
+    assert [sys.getsizeof(t) for t in texts] == sizes
+    sample = "".join(["新质生产力"] * 3)  # the check can fail: a string DuckDB read grows
+    before = sys.getsizeof(sample)
+    duckdb.connect().execute("SELECT ?", [sample]).fetchall()
+    assert sys.getsizeof(sample) > before
+
+
+@pytest.mark.parametrize("text_chunk", [1, 50, 10**9])
+def test_store_in_text_slices_equals_store_in_one(tmp_path, store, monkeypatch, text_chunk):
+    import nqpf_text.store as store_module
+
+    frame = pd.DataFrame(
+        {
+            "doc": ["a", "b", "c", "d", "e"],
+            "text": ["新质生产力" * 9, None, "", "劳动者" * 30, "x"],
+            "author": [None, None, None, "某某", None],  # all missing in the first slices only
+            "year": [2023, 2024, 2024, 2025, 2025],
+        }
+    )
+    store_module.write_store(tmp_path / "one" / "nqpf.duckdb", {"documents": frame})
+    monkeypatch.setattr(store_module, "TEXT_CHUNK", text_chunk)
+    store_module.write_store(tmp_path / "sliced" / "nqpf.duckdb", {"documents": frame})
+    one, sliced = store(tmp_path / "one"), store(tmp_path / "sliced")
+    pd.testing.assert_frame_equal(sliced["documents"], one["documents"], check_exact=True)
+    assert one["documents"]["author"].tolist()[3] == "某某"
