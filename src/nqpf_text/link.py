@@ -25,9 +25,10 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import regex
@@ -35,7 +36,7 @@ import yaml
 
 from .errors import InputError, NqpfError
 from .lexicon import compose_yaml, pattern_problems
-from .match import Hit, TermIndex
+from .match import TermIndex
 from .match import required_literals as _required_literals
 from .offsets import CharTable
 from .resources import lexicon_dir
@@ -518,7 +519,7 @@ _FOLD = CharTable(str.maketrans(
         **{chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)},
     }
 ))  # fmt: skip
-_ASCII_WORD = re.compile(r"[A-Za-z]")
+_LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
 def _timed_finditer(rx: regex.Pattern[str], text: str) -> list[regex.Match[str]]:
@@ -535,20 +536,31 @@ def _fold(text: str) -> str:
     return _FOLD.apply(text)
 
 
-@dataclass(frozen=True, slots=True)
-class _Found:
+class _Found(NamedTuple):
+    """A cue found in a statement (a named tuple: one is made per cue occurrence, so cheap to make)."""
+
     start: int
     end: int
     cue: Cue
 
 
-def _outermost(hits: list[Hit[Any]]) -> list[Hit[Any]]:
-    """Hits not contained in a longer hit, in text order."""
-    kept: list[Hit[Any]] = []
-    for hit in sorted(hits, key=lambda h: (h.start - h.end, h.start)):
-        if not any(k.start <= hit.start and hit.end <= k.end for k in kept):
-            kept.append(hit)
-    return sorted(kept, key=lambda h: (h.start, h.end))
+def _text_order(span: tuple[int, int]) -> tuple[int, int]:
+    return span[0], -span[1]
+
+
+def _outermost(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Distinct non-empty spans not contained in another one, in text order.
+
+    In ``(start, -end)`` order a span lies inside another exactly when an earlier one reaches as far,
+    so one pass keeping the furthest end so far finds them (two kept spans never share a start).
+    """
+    kept: list[tuple[int, int]] = []
+    reach = -1
+    for start, end in sorted(spans, key=_text_order):
+        if end > reach:
+            kept.append((start, end))
+            reach = end
+    return kept
 
 
 def required_literals(pattern: str) -> tuple[str, ...] | None:
@@ -556,31 +568,98 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
     return _required_literals(pattern, ignore_case=True)
 
 
+def _element_literals(items: Any) -> list[tuple[str, ...]]:
+    """Sets of strings one of which every match of a parsed sequence contains, one per element of it
+    (a literal run, a group, a repeat of at least one): a match holds a match of each element."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    from .match import _cased, _required
+
+    sets: list[tuple[str, ...]] = []
+    run = ""
+    for op, av in items:
+        if op is _parser.LITERAL and not _cased(chr(av)):
+            run += chr(av)
+            continue
+        if op in (_parser.AT, _parser.ASSERT, _parser.ASSERT_NOT):
+            continue  # zero-width: the characters on either side are adjacent in the match
+        if run:
+            sets.append((run,))
+            run = ""
+        found = _required([(op, av)], True)
+        if found:
+            sets.append(tuple(sorted(found)))
+    if run:
+        sets.append((run,))
+    return sets
+
+
+def _alternatives(pattern: str) -> list[list[tuple[str, ...]]]:
+    """For each top-level alternative of a pattern :func:`required_literals` reads, the sets of
+    :func:`_element_literals`; a match needs a literal of every set of one alternative. Empty when
+    some alternative names no string (then nothing is checked).
+
+    The scan anchors on one set per pattern; these are checked with ``in`` before the regex runs,
+    since the anchor may be common (产业 in 第[二三]产业…比重).
+    """
+    from re import _parser  # type: ignore[attr-defined]
+
+    parsed = list(_parser.parse(pattern))
+    branches = parsed[0][1][1] if len(parsed) == 1 and parsed[0][0] is _parser.BRANCH else [parsed]
+    out = [_element_literals(branch) for branch in branches]
+    return out if all(out) else []
+
+
+def _holds(text: str, sets: list[tuple[str, ...]]) -> bool:
+    """Whether ``text`` contains a string of every set."""
+    return all(any(literal in text for literal in group) for group in sets)
+
+
 class _Patterns:
     """Regexes run only on statements holding one of their required literals (an exact prefilter, as
-    in RE2's: most statements contain none, and the literals ride in the matcher's one scan)."""
+    in RE2's: most statements contain none, and the literals ride in the matcher's one scan), and
+    one literal of each of their elements."""
 
     def __init__(self, kind: str, items: Sequence[tuple[regex.Pattern[str], Any]]) -> None:
         self.items = list(items)
         literals = [required_literals(rx.pattern) for rx, _ in self.items]
         self.always = frozenset(i for i, found in enumerate(literals) if found is None)
         self.anchors = [(literal, (kind, i)) for i, found in enumerate(literals) for literal in found or ()]
+        self.alternatives = [
+            _alternatives(rx.pattern) if found else []
+            for (rx, _), found in zip(self.items, literals, strict=True)
+        ]
 
-    def pick(self, chosen: set[int]) -> list[tuple[regex.Pattern[str], Any]]:
-        """The regexes that may match (anchored ones found, plus those without literals), in order."""
-        return [self.items[i] for i in sorted(chosen | self.always)] if chosen or self.always else []
+    def pick(self, chosen: AbstractSet[int], text: str) -> list[tuple[regex.Pattern[str], Any]]:
+        """The regexes that may match ``text`` (anchored ones found, with a literal of every element
+        of an alternative in the text, plus those without literals), in order."""
+        if not chosen and not self.always:
+            return []
+        alternatives = self.alternatives
+        return [
+            self.items[i]
+            for i in sorted(chosen | self.always)
+            if not alternatives[i] or any(_holds(text, sets) for sets in alternatives[i])
+        ]
 
 
 _SEP = "\x00"  # joins a batch of statements for one scan; no term of a framework contains it
+_NONE: frozenset[int] = frozenset()
+_HIT_KINDS = ("cue", "exclude")  # payloads that are hits; the others choose anti terms and regexes
 
 
-@dataclass
 class _Scan:
-    """What one statement's scan found: cue and exclusion hits, and the indices of the anti terms and
-    of the regexes (cue, veto, anti) whose literals occur."""
+    """What one statement's scan found: cue and exclusion hits ``(start, end, payloads)``, and the
+    indices of the anti terms and of the regexes (cue, veto, anti) whose literals occur, by kind."""
 
-    hits: list[tuple[int, int, str, tuple[tuple[str, Any], ...]]] = field(default_factory=list)
-    chosen: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    __slots__ = ("chosen", "hits")
+
+    def __init__(self) -> None:
+        self.hits: list[tuple[int, int, tuple[tuple[str, Any], ...]]] = []
+        self.chosen: dict[str, set[int]] = {}
+
+    def picked(self, kind: str) -> AbstractSet[int]:
+        return self.chosen.get(kind, _NONE)
 
 
 class _CueMatcher:
@@ -625,69 +704,87 @@ class _CueMatcher:
             terms += group.anchors
         self._index: TermIndex[tuple[str, Any]] = TermIndex(terms)
         self.always = bool(self._patterns.always or self._anti_patterns.always)
+        # Each term's payloads (in the index's order) split once into hits and choices, not per occurrence.
+        by_term: dict[str, list[tuple[str, Any]]] = {}
+        for term, payload in terms:
+            by_term.setdefault(term, []).append(payload)
+        self._parts = {
+            term: (
+                tuple(p for p in payloads if p[0] in _HIT_KINDS),
+                tuple(p for p in payloads if p[0] not in _HIT_KINDS),
+            )
+            for term, payloads in by_term.items()
+        }
 
     def scan(self, folded: Sequence[str]) -> list[_Scan | None]:
         """Each statement's hits (None: nothing at all), from one scan of the batch joined by _SEP."""
         out: list[_Scan | None] = [None] * len(folded)
         starts = list(itertools.accumulate((len(t) + 1 for t in folded[:-1]), initial=0))
-        for start, end, term, payloads in self._index.occurrences(_SEP.join(folded)):
-            i = bisect.bisect_right(starts, start) - 1
+        parts = self._parts
+        where = bisect.bisect_right
+        for start, end, term, _ in self._index.occurrences(_SEP.join(folded)):
+            i = where(starts, start) - 1
             scan = out[i]
             if scan is None:
                 scan = out[i] = _Scan()
-            offset = starts[i]
-            matched = []
-            for payload in payloads:
-                kind = payload[0]
-                if kind == "cue" or kind == "exclude":
-                    matched.append(payload)
+            matched, choices = parts[term]
+            for kind, index in choices:
+                chosen = scan.chosen.get(kind)
+                if chosen is None:
+                    scan.chosen[kind] = {index}
                 else:
-                    scan.chosen[kind].add(payload[1])
+                    chosen.add(index)
             if matched:
-                scan.hits.append((start - offset, end - offset, term, tuple(matched)))
+                offset = starts[i]
+                scan.hits.append((start - offset, end - offset, matched))
         return out
 
     @staticmethod
     def _ascii_ok(text: str, start: int, end: int) -> bool:
         """A cue that starts/ends with a Latin letter must not continue a Latin word (AI ≠ mAIl)."""
-        if _ASCII_WORD.match(text[start]) and start > 0 and _ASCII_WORD.match(text[start - 1]):
+        if start > 0 and text[start] in _LATIN and text[start - 1] in _LATIN:
             return False
-        return not (_ASCII_WORD.match(text[end - 1]) and end < len(text) and _ASCII_WORD.match(text[end]))
+        return not (end < len(text) and text[end - 1] in _LATIN and text[end] in _LATIN)
 
     def vetoes(self, folded: str, scan: _Scan) -> list[tuple[int, int, float]]:
         """Spans of veto matches (honours, certifications); cues inside them are damped."""
         return [
             (m.start(), m.end(), w)
-            for rx, w in self._veto.pick(scan.chosen["veto"])
+            for rx, w in self._veto.pick(scan.picked("veto"), folded)
             for m in _timed_finditer(rx, folded)
             if m.end() > m.start()
         ]
 
     def find(self, folded: str, scan: _Scan) -> list[_Found]:
-        by_span: dict[tuple[int, int], list[tuple[str, Cue | None]]] = defaultdict(list)
-        for start, end, _, payloads in scan.hits:
-            if self._ascii_ok(folded, start, end):
-                by_span[(start, end)].extend(payloads)
-        for rx, cue in self._patterns.pick(scan.chosen["pattern"]):
+        """The cues of the outermost hits, in text order, each indicator once per hit."""
+        ok = self._ascii_ok
+        by_span: dict[tuple[int, int], tuple[tuple[str, Any], ...]] = {}
+        for start, end, payloads in scan.hits:
+            if ok(folded, start, end):
+                span = (start, end)
+                by_span[span] = by_span.get(span, ()) + payloads
+        for rx, cue in self._patterns.pick(scan.picked("pattern"), folded):
             for m in _timed_finditer(rx, folded):
-                if m.end() > m.start() and self._ascii_ok(folded, m.start(), m.end()):
-                    by_span[(m.start(), m.end())].append(("cue", cue))
+                span = m.span()
+                if span[1] > span[0] and ok(folded, *span):
+                    by_span[span] = (*by_span.get(span, ()), ("cue", cue))
         if not by_span:
             return []
         found = []
-        for hit in _outermost([Hit(s, e, folded[s:e], tuple(p)) for (s, e), p in by_span.items()]):
+        for span in by_span if len(by_span) == 1 else _outermost(by_span):
             seen: set[str] = set()
-            for kind, cue in hit.payloads:
+            for kind, cue in by_span[span]:
                 if kind == "cue" and cue is not None and cue.indicator not in seen:
                     seen.add(cue.indicator)
-                    found.append(_Found(hit.start, hit.end, cue))
+                    found.append(_Found(span[0], span[1], cue))
         return found
 
     def anti(self, folded: str, scan: _Scan) -> list[Cue]:
-        out = [self._anti_terms[i] for i in sorted(scan.chosen["anti"])]
+        terms = scan.chosen.get("anti")
+        out = [self._anti_terms[i] for i in sorted(terms)] if terms else []
         out.extend(
             cue
-            for rx, cue in self._anti_patterns.pick(scan.chosen["anti-pattern"])
+            for rx, cue in self._anti_patterns.pick(scan.picked("anti-pattern"), folded)
             if any(True for _ in _timed_finditer(rx, folded))
         )
         return out
@@ -845,41 +942,51 @@ class IndicatorLinker:
 
     # -- scoring -------------------------------------------------------------------------------------
 
-    def _cue_strengths(self, texts: Sequence[str]) -> list[tuple[np.ndarray | None, list[_Found]]]:
-        """Each statement's cue strength per indicator (noisy-or of its cues' weights, damped by
-        vetoes and anti cues; None when no cue occurs at all) and the cues found."""
+    def _cue_strengths(self, texts: Sequence[str]) -> list[tuple[dict[int, float] | None, list[_Found]]]:
+        """Each statement's cue strength by column, for the indicators its cues name (noisy-or of
+        their weights, damped by vetoes and anti cues; every other indicator's is 0; None when no cue
+        occurs at all), and the cues found.
+
+        Sparse because most statements name one or two indicators, and most never reach a score.
+        """
         index = self._positions()
         matcher = self.matcher_
+        find, vetoes, anti, always = matcher.find, matcher.vetoes, matcher.anti, matcher.always
         joined = _fold(_SEP.join(texts))  # one translation; folding keeps lengths, so slices align
         folded, at = [], 0
         for text in texts:
             folded.append(joined[at : at + len(text)])
             at += len(text) + 1
-        out = []
+        out: list[tuple[dict[int, float] | None, list[_Found]]] = []
         for f, scan in zip(folded, matcher.scan(folded), strict=True):
-            if scan is None and not matcher.always:
-                out.append((None, []))
+            if scan is None:
+                if not always:
+                    out.append((None, []))
+                    continue
+                scan = _Scan()
+            found = find(f, scan)
+            if not found:
+                out.append((None, found))  # anti cues only damp: with no cue there is nothing to damp
                 continue
-            scan = scan or _Scan()
-            found = matcher.find(f, scan)
-            strength = np.zeros(len(index))
-            if found:
-                vetoes = matcher.vetoes(f, scan)
-                miss = np.ones(len(index))
-                seen: set[tuple[str, str]] = set()
-                for hit in found:
-                    key = (hit.cue.indicator, f[hit.start : hit.end])
-                    if key in seen:
-                        continue  # the same cue twice is one piece of evidence
-                    seen.add(key)
-                    weight = hit.cue.weight
-                    for vs, ve, vw in vetoes:
-                        if vs <= hit.start and hit.end <= ve:
-                            weight *= 1.0 - vw
-                    miss[index[hit.cue.indicator]] *= 1.0 - weight
-                strength = 1.0 - miss
-            for cue in matcher.anti(f, scan):
-                strength[index[cue.indicator]] *= 1.0 - cue.weight
+            spans = vetoes(f, scan)
+            miss: dict[int, float] = {}
+            seen: set[tuple[str, str]] = set()
+            for start, end, cue in found:
+                key = (cue.indicator, f[start:end])
+                if key in seen:
+                    continue  # the same cue twice is one piece of evidence
+                seen.add(key)
+                weight = cue.weight
+                for vs, ve, vw in spans:
+                    if vs <= start and end <= ve:
+                        weight *= 1.0 - vw
+                j = index[cue.indicator]
+                miss[j] = miss.get(j, 1.0) * (1.0 - weight)
+            strength = {j: 1.0 - m for j, m in miss.items()}
+            for cue in anti(f, scan):
+                j = index[cue.indicator]
+                if j in strength:  # an indicator without cues stays at 0 whatever damps it
+                    strength[j] *= 1.0 - cue.weight
             out.append((strength, found))
         return out
 
@@ -891,17 +998,27 @@ class IndicatorLinker:
             cached = self._columns = (fw, {iid: i for i, iid in enumerate(fw.ids)})
         return cached[1]
 
-    def _may_link(self, cue: np.ndarray) -> bool:
+    def _gate(self) -> Callable[[dict[int, float] | None], bool]:
         """Whether any indicator can reach the threshold with the best similarity there is (a cosine
-        lies in [0, 1]); when none can, the statement's TF-IDF is never computed.
+        lies in [0, 1]), from a statement's sparse cue strengths; when none can, the statement's
+        TF-IDF is never computed.
 
         Decided on the logit scale with a little slack, so rounding can only let a statement through.
         """
         scoring = self.framework_.scoring
-        strongest = cue.max() if scoring.cue >= 0 else cue.min()
-        z = scoring.cue * float(strongest) + max(scoring.similarity, 0.0) + scoring.bias
+        n = len(self._positions())
+        a, b, c = scoring.cue, max(scoring.similarity, 0.0), scoring.bias
         t = self.threshold_
-        return z >= math.log(t / (1.0 - t)) - 1e-6
+        bar = math.log(t / (1.0 - t)) - 1e-6
+        pick = max if a >= 0 else min
+
+        def may_link(strength: dict[int, float] | None) -> bool:
+            strongest = pick(strength.values()) if strength else 0.0
+            if strength and len(strength) < n:
+                strongest = pick(strongest, 0.0)  # the indicators no cue names
+            return a * strongest + b + c >= bar
+
+        return may_link
 
     def _similarity(self, text: str) -> tuple[np.ndarray, dict[str, float]]:
         """Cosine with every profile, and the statement's unit-length token weights."""
@@ -919,17 +1036,22 @@ class IndicatorLinker:
     def _score_many(self, texts: Sequence[str], *, every: bool = True) -> list[_Scored | None]:
         """Scores of each statement; with ``every=False``, None for one that cannot link at all."""
         self._check_fitted()
-        scoring = self.framework_.scoring
+        score = self.framework_.scoring.score
+        similarity = self._similarity
+        n = len(self._positions())
+        may_link = self._gate()
+        cueless = may_link(None)  # whether a statement without any cue can link
         out: list[_Scored | None] = []
-        zeros = np.zeros(len(self._positions()))
-        cueless = self._may_link(zeros)  # whether a statement without any cue can link
         for text, (strength, found) in zip(texts, self._cue_strengths(texts), strict=True):
-            cue = zeros.copy() if strength is None else strength
-            if not every and not (cueless if strength is None else self._may_link(cue)):
+            if not every and not (may_link(strength) if strength else cueless):
                 out.append(None)
                 continue
-            sim, weights = self._similarity(text)
-            out.append(_Scored(scoring.score(cue, sim), cue, sim, found, weights))
+            cue = np.zeros(n)
+            if strength:
+                for j, value in strength.items():
+                    cue[j] = value
+            sim, weights = similarity(text)
+            out.append(_Scored(score(cue, sim), cue, sim, found, weights))
         return out
 
     def _shared_terms(self, scored: _Scored, j: int) -> list[tuple[str, float]]:
