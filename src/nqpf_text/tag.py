@@ -13,6 +13,7 @@ that depend on the entry alone are computed once per entry and role.
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from operator import attrgetter
@@ -533,7 +534,16 @@ def columns_frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
         by_dtype.setdefault(values.dtype, []).append(i)
     blocks = [(np.stack([arrays[i] for i in at]), np.array(at, dtype=np.intp)) for at in by_dtype.values()]
     length = len(arrays[0]) if arrays else 0
-    return create_dataframe_from_blocks(blocks, pd.RangeIndex(length), pd.Index(list(columns)))
+    # A copy of the shared index (cheap): an index's name can be set in place.
+    return create_dataframe_from_blocks(blocks, pd.RangeIndex(length), _column_index(tuple(columns)).copy())
+
+
+@functools.cache
+def _column_index(names: tuple[str, ...]) -> pd.Index:
+    """Column labels, built once per set of names (building infers their dtype, each time)."""
+    import pandas as pd
+
+    return pd.Index(list(names))
 
 
 def mentions_frame(mentions: Iterable[Mention]) -> pd.DataFrame:

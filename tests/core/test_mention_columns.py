@@ -95,6 +95,8 @@ def test_columns_frame_takes_arrays_as_they_are():
     assert frame._mgr.nblocks == 3  # one block per dtype, as the constructor consolidates
     columns["b"][0] = 99  # the frame's blocks are stacked copies, not the caller's arrays
     assert frame["b"].tolist() == [1, 2]
+    frame.columns.name = "renamed"  # in place: no other frame's labels may change with it
+    assert columns_frame(columns).columns.name is None
 
 
 def test_mention_frame_maps_offsets_to_the_raw_file(tagger, documents):
