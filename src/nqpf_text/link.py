@@ -23,7 +23,7 @@ import itertools
 import json
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -610,25 +610,59 @@ def _alternatives(pattern: str) -> list[list[tuple[str, ...]]]:
     return out if all(out) else []
 
 
-def _holds(text: str, sets: list[tuple[str, ...]]) -> bool:
+_Check = Callable[[str], Any]  # a compiled search: None when the text holds none of a set's strings
+
+
+def _checks(sets: list[tuple[str, ...]]) -> list[_Check]:
+    """One search per set of strings (a C call per set, not a Python loop over its strings)."""
+    return [re.compile("|".join(map(re.escape, group))).search for group in sets]
+
+
+def _holds(text: str, checks: list[_Check]) -> bool:
     """Whether ``text`` contains a string of every set."""
-    return all(any(literal in text for literal in group) for group in sets)
+    for search in checks:  # noqa: SIM110 (a loop, not all() over a generator: called per statement)
+        if search(text) is None:
+            return False
+    return True
+
+
+def _rarest(sets: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The set whose commonest string is rarest in general Chinese, by jieba's IDF (a word jieba lacks
+    counts at its median, a lone character as common whatever its IDF as a word): the scan's anchor,
+    since every occurrence of an anchor costs a little and a common one (产业) occurs everywhere."""
+    from .segment import reference_idf
+
+    idf, median = reference_idf()
+
+    def rarity(group: tuple[str, ...]) -> float:
+        return min(idf.get(x, median) if len(x) > 1 else 0.0 for x in group)
+
+    return max(sets, key=rarity)
 
 
 class _Patterns:
     """Regexes run only on statements holding one of their required literals (an exact prefilter, as
     in RE2's: most statements contain none, and the literals ride in the matcher's one scan), and
-    one literal of each of their elements."""
+    a literal of each element of one of their alternatives.
+
+    The scan anchors on the rarest element of each alternative (any one would be exact); a pattern
+    whose alternatives cannot all be read keeps the literals of :func:`required_literals`.
+    """
 
     def __init__(self, kind: str, items: Sequence[tuple[regex.Pattern[str], Any]]) -> None:
         self.items = list(items)
         literals = [required_literals(rx.pattern) for rx, _ in self.items]
-        self.always = frozenset(i for i, found in enumerate(literals) if found is None)
-        self.anchors = [(literal, (kind, i)) for i, found in enumerate(literals) for literal in found or ()]
-        self.alternatives = [
+        alternatives = [
             _alternatives(rx.pattern) if found else []
             for (rx, _), found in zip(self.items, literals, strict=True)
         ]
+        anchors = [
+            sorted({x for sets in alts for x in _rarest(sets)}) if alts else found
+            for found, alts in zip(literals, alternatives, strict=True)
+        ]
+        self.always = frozenset(i for i, found in enumerate(anchors) if found is None)
+        self.anchors = [(literal, (kind, i)) for i, found in enumerate(anchors) for literal in found or ()]
+        self.alternatives = [[_checks(sets) for sets in alts] for alts in alternatives]
 
     def pick(self, chosen: AbstractSet[int], text: str) -> list[tuple[regex.Pattern[str], Any]]:
         """The regexes that may match ``text`` (anchored ones found, with a literal of every element
@@ -639,7 +673,7 @@ class _Patterns:
         return [
             self.items[i]
             for i in sorted(chosen | self.always)
-            if not alternatives[i] or any(_holds(text, sets) for sets in alternatives[i])
+            if not alternatives[i] or any(_holds(text, checks) for checks in alternatives[i])
         ]
 
 
@@ -801,10 +835,8 @@ _NUMERIC = re.compile(r"^[\d.%％,，]+$")
 def _unit_weights(tokens: Sequence[str], idf: Mapping[str, float], default: float) -> dict[str, float]:
     """Sublinear tf × idf of each distinct token, scaled to unit length (as TfidfVectorizer's
     ``sublinear_tf=True``, ``norm="l2"``), in first-occurrence order."""
-    counts: dict[str, int] = {}
-    for t in tokens:
-        counts[t] = counts.get(t, 0) + 1
-    weights = {t: (1.0 + math.log(n)) * idf.get(t, default) for t, n in counts.items()}
+    get, log = idf.get, math.log
+    weights = {t: (1.0 + log(n)) * get(t, default) for t, n in Counter(tokens).items()}
     norm = math.sqrt(sum(w * w for w in weights.values()))
     return {t: w / norm for t, w in weights.items()} if norm > 0 else {}
 
@@ -837,8 +869,15 @@ class _Tokenizer:
         return ok
 
     def __call__(self, text: str) -> list[str]:
-        ok = self._ok
-        return [t for t in self._cut(text) if ok(t)]
+        keep, ok = self._keep, self._ok
+        out = []
+        for t in self._cut(text):
+            flag = keep.get(t)
+            if flag is None:
+                flag = ok(t)
+            if flag:
+                out.append(t)
+        return out
 
     def __getstate__(self) -> dict[str, Any]:
         return {"words": self.words}
@@ -1026,12 +1065,16 @@ class IndicatorLinker:
 
         idf, median = reference_idf()
         weights = _unit_weights(self._tokenizer()(text), idf, median)
-        sim = np.zeros(len(self.profiles_))
+        sim = [0.0] * len(
+            self.profiles_
+        )  # Python floats: the same sums as in an array, without numpy per add
         postings = self._postings
         for token, weight in weights.items():
-            for j, p in postings.get(token, ()):
-                sim[j] += weight * p
-        return sim, weights
+            hits = postings.get(token)
+            if hits is not None:
+                for j, p in hits:
+                    sim[j] += weight * p
+        return np.array(sim), weights
 
     def _score_many(self, texts: Sequence[str], *, every: bool = True) -> list[_Scored | None]:
         """Scores of each statement; with ``every=False``, None for one that cannot link at all."""
@@ -1075,6 +1118,8 @@ class IndicatorLinker:
         return np.vstack([s.cue for s in scored]), np.vstack([s.sim for s in scored])
 
     def _links(self, text: str, scored: _Scored, offset: int) -> tuple[IndicatorLink, ...]:
+        if scored.scores.max() < self.threshold_:
+            return ()  # most scored statements: nothing reaches the threshold
         fw = self.framework_
         order = np.argsort(-scored.scores, kind="stable")
         links = []
