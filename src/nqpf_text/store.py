@@ -22,6 +22,7 @@ STORE_NAME = "nqpf.duckdb"
 # about +200 MB table by table). The temporary file, renamed into place at the end, keeps the store whole.
 MEMORY_LIMIT = "128MB"
 TEXT_CHUNK = 1 << 22  # characters of text handed to DuckDB at once (see _pieces)
+_LONG_TEXT = 256  # characters from which a text is copied before DuckDB reads it
 TABLES = (
     "documents", "paragraphs", "sentences", "footnotes", "skipped", "warnings", "mentions", "links", "meta",
 )  # fmt: skip
@@ -79,18 +80,19 @@ def _remove(tmp: Path) -> None:
 
 
 def _create(con: Any, name: str, frames: pd.DataFrame | Iterable[pd.DataFrame]) -> None:
-    """The table, its column types from the first frame as a whole, its rows slice by slice."""
     if not name.isidentifier():
         raise ValueError(f"table name must be an identifier; got {name!r}")
-    created = False
+    statement = f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _frame'
+    insert = f'INSERT INTO "{name}" SELECT * FROM _frame'
     for frame in [frames] if isinstance(frames, pd.DataFrame) else frames:
         frame = _storable(frame)
-        if not created:
-            _run(con, f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _frame LIMIT 0', frame)
-            created = True
         for piece in _pieces(frame):
-            _run(con, f'INSERT INTO "{name}" SELECT * FROM _frame', piece)
-    if not created:
+            if piece is not frame and statement != insert:  # types from the whole frame, not a slice
+                _run(con, statement + " LIMIT 0", frame)
+                statement = insert
+            _run(con, statement, piece)
+            statement = insert
+    if statement != insert:
         raise ValueError(f"table {name!r} came as no frames at all")
 
 
@@ -103,17 +105,18 @@ def _run(con: Any, statement: str, frame: pd.DataFrame) -> None:
 
 
 def _pieces(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
-    """The frame in slices of about ``TEXT_CHUNK`` characters of ``text``, each slice's texts copied.
+    """The frame in slices of about ``TEXT_CHUNK`` characters of ``text``, long texts copied.
 
     DuckDB reads a Python string as UTF-8, and CPython keeps that UTF-8 inside the string for the rest
-    of its life: stored as they are, a corpus's texts would be held a second time (100 MB corpus: +137
-    MB) by the run, or by the storing process's copy-on-write pages. The copies go with their slice.
+    of its life: stored as they are, the documents' texts would be held a second time (100 MB corpus:
+    +100 MB) by the run, or by the storing process's copy-on-write pages. A copy goes with its slice;
+    short texts (mentions, most sentences) are not worth the copying.
     """
-    if "text" not in frame.columns or not len(frame):
+    texts = frame["text"].tolist() if "text" in frame.columns else []
+    sizes = [len(t) if type(t) is str else 0 for t in texts]
+    if not any(size >= _LONG_TEXT for size in sizes):
         yield frame
         return
-    texts = frame["text"].tolist()
-    sizes = [len(t) if type(t) is str else 0 for t in texts]
     begin = 0
     while begin < len(texts):
         end, chars = begin, 0
@@ -121,17 +124,18 @@ def _pieces(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
             chars += sizes[end]
             end += 1
         piece = frame.iloc[begin:end].copy(deep=False)
-        copies = [_copied(t) for t in texts[begin:end]]
+        copies = [
+            _copied(t) if size >= _LONG_TEXT else t
+            for t, size in zip(texts[begin:end], sizes[begin:end], strict=True)
+        ]
         piece["text"] = pd.Series(copies, index=piece.index, dtype=frame["text"].dtype)
         yield piece
         begin = end
 
 
-def _copied(value: Any) -> Any:
-    """A new string object equal to ``value`` (other values as they are)."""
-    if type(value) is not str:
-        return value
-    return value.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
+def _copied(text: str) -> str:
+    """A new string object equal to ``text``."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
 
 
 def _storable(frame: pd.DataFrame) -> pd.DataFrame:
