@@ -123,6 +123,12 @@ def _die_with_parent() -> None:
         return
 
 
+def forget_built_state() -> None:
+    """Drop what :func:`shared_state` built in this process: after an inline pass, the main process's
+    tagger and linker (their segmenters' dictionaries, automata and caches) are not needed again."""
+    _BUILT.clear()
+
+
 def release_free_memory() -> None:
     """Give the C heap's free pages back to the system (glibc's ``malloc_trim``; elsewhere nothing).
 

@@ -1002,10 +1002,11 @@ class _Collector:
     # -- assembly ------------------------------------------------------------------------------------
 
     def collect(self) -> Collected:
-        from .engine import release_free_memory
+        from .engine import forget_built_state, release_free_memory
 
         self._load()
         self._pass()
+        forget_built_state()
         self.stats["boilerplate"] = self._flag_boilerplate()
         collected = self._assemble()
         release_free_memory()  # the per-file results' holes: the store's and the reports' processes

@@ -131,3 +131,17 @@ def test_store_in_text_slices_equals_store_in_one(tmp_path, store, monkeypatch, 
     one, sliced = store(tmp_path / "one"), store(tmp_path / "sliced")
     pd.testing.assert_frame_equal(sliced["documents"], one["documents"], check_exact=True)
     assert one["documents"]["author"].tolist()[3] == "某某"
+
+
+def test_an_inline_pass_leaves_no_tagger_or_linker_behind(demo_tables):
+    """The main process's tools (segmenter dictionaries, automata) go once the pass is over."""
+    from nqpf_text import engine
+    from nqpf_text.engine import EngineOptions
+    from nqpf_text.lexicon import load_lexicons
+    from nqpf_text.link import Framework
+    from nqpf_text.pipeline import collect_tables
+
+    collect_tables(
+        lexicons=load_lexicons(), framework=Framework.load("hqe21"), options=EngineOptions(workers=1)
+    )
+    assert not engine._BUILT
