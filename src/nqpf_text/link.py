@@ -750,15 +750,15 @@ class _CueMatcher:
             for term, payloads in by_term.items()
         }
 
-    def scan(self, folded: Sequence[str]) -> list[_Scan | None]:
-        """Each statement's hits (None: nothing at all), from one scan of the batch joined by _SEP."""
-        out: list[_Scan | None] = [None] * len(folded)
-        starts = list(itertools.accumulate((len(t) + 1 for t in folded[:-1]), initial=0))
+    def scan(self, joined: str, starts: Sequence[int]) -> dict[int, _Scan]:
+        """The hits of each statement that has any, by its position in the batch (keys in increasing
+        order), from one scan of the folded statements joined by _SEP, the i-th at ``starts[i]``."""
+        out: dict[int, _Scan] = {}
         parts = self._parts
         where = bisect.bisect_right
-        for start, end, term, _ in self._index.occurrences(_SEP.join(folded)):
+        for start, end, term, _ in self._index.occurrences(joined):  # in order of start
             i = where(starts, start) - 1
-            scan = out[i]
+            scan = out.get(i)
             if scan is None:
                 scan = out[i] = _Scan()
             matched, choices = parts[term]
@@ -981,32 +981,26 @@ class IndicatorLinker:
 
     # -- scoring -------------------------------------------------------------------------------------
 
-    def _cue_strengths(self, texts: Sequence[str]) -> list[tuple[dict[int, float] | None, list[_Found]]]:
-        """Each statement's cue strength by column, for the indicators its cues name (noisy-or of
-        their weights, damped by vetoes and anti cues; every other indicator's is 0; None when no cue
-        occurs at all), and the cues found.
+    def _cue_strengths(self, texts: Sequence[str]) -> dict[int, tuple[dict[int, float], list[_Found]]]:
+        """For each statement where a cue is found, by position (keys in increasing order): its cue
+        strength by column for the indicators its cues name (noisy-or of their weights, damped by
+        vetoes and anti cues; every other indicator's is 0), and the cues found.
 
-        Sparse because most statements name one or two indicators, and most never reach a score.
+        Sparse because most statements name no indicator or one or two, and most never reach a score.
         """
         index = self._positions()
         matcher = self.matcher_
-        find, vetoes, anti, always = matcher.find, matcher.vetoes, matcher.anti, matcher.always
+        find, vetoes, anti = matcher.find, matcher.vetoes, matcher.anti
         joined = _fold(_SEP.join(texts))  # one translation; folding keeps lengths, so slices align
-        folded, at = [], 0
-        for text in texts:
-            folded.append(joined[at : at + len(text)])
-            at += len(text) + 1
-        out: list[tuple[dict[int, float] | None, list[_Found]]] = []
-        for f, scan in zip(folded, matcher.scan(folded), strict=True):
-            if scan is None:
-                if not always:
-                    out.append((None, []))
-                    continue
-                scan = _Scan()
+        starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+        scans = matcher.scan(joined, starts)
+        out: dict[int, tuple[dict[int, float], list[_Found]]] = {}
+        for i in range(len(texts)) if matcher.always else scans:
+            scan = scans.get(i) or _Scan()
+            f = joined[starts[i] : starts[i] + len(texts[i])]
             found = find(f, scan)
             if not found:
-                out.append((None, found))  # anti cues only damp: with no cue there is nothing to damp
-                continue
+                continue  # anti cues only damp: with no cue there is nothing to damp
             spans = vetoes(f, scan)
             miss: dict[int, float] = {}
             seen: set[tuple[str, str]] = set()
@@ -1026,7 +1020,7 @@ class IndicatorLinker:
                 j = index[cue.indicator]
                 if j in strength:  # an indicator without cues stays at 0 whatever damps it
                     strength[j] *= 1.0 - cue.weight
-            out.append((strength, found))
+            out[i] = (strength, found)
         return out
 
     def _positions(self) -> dict[str, int]:
@@ -1059,43 +1053,61 @@ class IndicatorLinker:
 
         return may_link
 
-    def _similarity(self, text: str) -> tuple[np.ndarray, dict[str, float]]:
-        """Cosine with every profile, and the statement's unit-length token weights."""
+    def _similarity(self, text: str) -> tuple[list[float], dict[str, float]]:
+        """Cosine with every profile (Python floats: the same sums as in an array, without a numpy
+        call per addition), and the statement's unit-length token weights."""
         from .segment import reference_idf
 
         idf, median = reference_idf()
         weights = _unit_weights(self._tokenizer()(text), idf, median)
-        sim = [0.0] * len(
-            self.profiles_
-        )  # Python floats: the same sums as in an array, without numpy per add
+        sim = [0.0] * len(self.profiles_)
         postings = self._postings
         for token, weight in weights.items():
             hits = postings.get(token)
             if hits is not None:
                 for j, p in hits:
                     sim[j] += weight * p
-        return np.array(sim), weights
+        return sim, weights
 
     def _score_many(self, texts: Sequence[str], *, every: bool = True) -> list[_Scored | None]:
         """Scores of each statement; with ``every=False``, None for one that cannot link at all."""
+        scored = self._scored(texts, every=every)
+        return [scored.get(i) for i in range(len(texts))]
+
+    def _scored(self, texts: Sequence[str], *, every: bool) -> dict[int, _Scored]:
+        """Scores by position (keys in increasing order) of every statement, or with ``every=False`` of
+        those that may link; statements without a cue are never visited unless they may link."""
         self._check_fitted()
         score = self.framework_.scoring.score
         similarity = self._similarity
         n = len(self._positions())
         may_link = self._gate()
         cueless = may_link(None)  # whether a statement without any cue can link
-        out: list[_Scored | None] = []
-        for text, (strength, found) in zip(texts, self._cue_strengths(texts), strict=True):
+        strengths = self._cue_strengths(texts)
+        picked: list[tuple[int, list[_Found], dict[str, float]]] = []
+        cue_rows: list[dict[int, float] | None] = []
+        sim_rows: list[list[float]] = []
+        for i in range(len(texts)) if every or cueless else strengths:
+            strength, found = strengths.get(i) or (None, [])
             if not every and not (may_link(strength) if strength else cueless):
-                out.append(None)
                 continue
-            cue = np.zeros(n)
+            sim, weights = similarity(texts[i])
+            picked.append((i, found, weights))
+            cue_rows.append(strength)
+            sim_rows.append(sim)
+        if not picked:
+            return {}
+        cue = np.zeros((len(picked), n))
+        for k, strength in enumerate(cue_rows):
             if strength:
                 for j, value in strength.items():
-                    cue[j] = value
-            sim, weights = similarity(text)
-            out.append(_Scored(score(cue, sim), cue, sim, found, weights))
-        return out
+                    cue[k, j] = value
+        sim = np.array(sim_rows)
+        scores = score(cue, sim)  # one call for the batch; elementwise, so each row as if scored alone
+        return {
+            i: _Scored(scores[k], cue[k], sim[k], found, weights)
+            for k, (i, found, weights) in enumerate(picked)
+        }
 
     def _shared_terms(self, scored: _Scored, j: int) -> list[tuple[str, float]]:
         """The statement's tokens contributing most to its cosine with indicator ``j``, best first."""
@@ -1165,11 +1177,10 @@ class IndicatorLinker:
         keep_empty: bool = False,
     ) -> list[Statement]:
         """Link already-split statements; ``starts`` are their offsets in the document text."""
-        scored = self._score_many(list(texts), every=keep_empty)
+        texts = list(texts)
         out = []
-        for i, (text, sc) in enumerate(zip(texts, scored, strict=True)):
-            if sc is None:
-                continue
+        for i, sc in self._scored(texts, every=keep_empty).items():
+            text = texts[i]
             start = starts[i] if starts is not None else 0
             links = self._links(text, sc, start)
             if links or keep_empty:
