@@ -836,9 +836,22 @@ def _unit_weights(tokens: Sequence[str], idf: Mapping[str, float], default: floa
     """Sublinear tf × idf of each distinct token, scaled to unit length (as TfidfVectorizer's
     ``sublinear_tf=True``, ``norm="l2"``), in first-occurrence order."""
     get, log = idf.get, math.log
-    weights = {t: (1.0 + log(n)) * get(t, default) for t, n in Counter(tokens).items()}
+    return _unit({t: (1.0 + log(n)) * get(t, default) for t, n in Counter(tokens).items()})
+
+
+def _unit(weights: dict[str, float]) -> dict[str, float]:
+    """Weights scaled to unit length (empty when they are all 0)."""
     norm = math.sqrt(sum(w * w for w in weights.values()))
     return {t: w / norm for t, w in weights.items()} if norm > 0 else {}
+
+
+def _kept(token: str) -> bool:
+    """Whether a token counts for TF-IDF: ≥ 2 characters, a letter or CJK character, not a number."""
+    return len(token) > 1 and _TOKEN_OK.search(token) is not None and _NUMERIC.match(token) is None
+
+
+_Entry = tuple[float, Sequence[tuple[int, float]]] | None  # a token's IDF and postings; None: dropped
+_UNSEEN: Any = object()
 
 
 class _Tokenizer:
@@ -863,9 +876,7 @@ class _Tokenizer:
         if ok is None:
             if len(keep) >= 1 << 18:
                 keep.clear()
-            ok = keep[token] = (
-                len(token) > 1 and _TOKEN_OK.search(token) is not None and _NUMERIC.match(token) is None
-            )
+            ok = keep[token] = _kept(token)
         return ok
 
     def __call__(self, text: str) -> list[str]:
@@ -979,6 +990,11 @@ class IndicatorLinker:
         if not hasattr(self, "profiles_"):
             self.fit()
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state.pop("_vocab", None)  # a cache, refilled where the linker is used
+        return state
+
     # -- scoring -------------------------------------------------------------------------------------
 
     def _cue_strengths(self, texts: Sequence[str]) -> dict[int, tuple[dict[int, float], list[_Found]]]:
@@ -1055,19 +1071,39 @@ class IndicatorLinker:
 
     def _similarity(self, text: str) -> tuple[list[float], dict[str, float]]:
         """Cosine with every profile (Python floats: the same sums as in an array, without a numpy
-        call per addition), and the statement's unit-length token weights."""
+        call per addition), and the statement's unit-length token weights (:func:`_unit_weights` of
+        its kept tokens).
+
+        Each distinct token is looked up once, in a cache of its IDF and postings, instead of once to
+        filter it, once for its IDF (in a table of 270,000 words) and once for its postings.
+        """
+        vocab = self.__dict__.get("_vocab")
+        if vocab is None or len(vocab) >= 1 << 18:  # bounded; tokens that recur come back at once
+            vocab = self._vocab = {}
+        log = math.log
+        raw: dict[str, float] = {}
+        postings: list[Sequence[tuple[int, float]]] = []
+        for token, n in Counter(self._tokenizer()._cut(text)).items():
+            entry = vocab.get(token, _UNSEEN)
+            if entry is _UNSEEN:
+                entry = vocab[token] = self._entry(token)
+            if entry is not None:
+                raw[token] = (1.0 + log(n)) * entry[0]
+                postings.append(entry[1])
+        weights = _unit(raw)
+        sim = [0.0] * len(self.profiles_)
+        for (_, weight), hits in zip(weights.items(), postings, strict=False):  # no weights: norm 0
+            for j, p in hits:
+                sim[j] += weight * p
+        return sim, weights
+
+    def _entry(self, token: str) -> _Entry:
         from .segment import reference_idf
 
+        if not _kept(token):
+            return None
         idf, median = reference_idf()
-        weights = _unit_weights(self._tokenizer()(text), idf, median)
-        sim = [0.0] * len(self.profiles_)
-        postings = self._postings
-        for token, weight in weights.items():
-            hits = postings.get(token)
-            if hits is not None:
-                for j, p in hits:
-                    sim[j] += weight * p
-        return sim, weights
+        return idf.get(token, median), self._postings.get(token, ())
 
     def _score_many(self, texts: Sequence[str], *, every: bool = True) -> list[_Scored | None]:
         """Scores of each statement; with ``every=False``, None for one that cannot link at all."""
