@@ -904,6 +904,7 @@ class _Scored:
     sim: np.ndarray
     found: list[_Found]
     weights: dict[str, float]  # the statement's unit-length TF-IDF weights
+    best: float  # the highest score
 
 
 class IndicatorLinker:
@@ -1082,19 +1083,23 @@ class IndicatorLinker:
             vocab = self._vocab = {}
         log = math.log
         raw: dict[str, float] = {}
-        postings: list[Sequence[tuple[int, float]]] = []
+        shared: list[tuple[str, Sequence[tuple[int, float]]]] = []  # tokens some profile holds
         for token, n in Counter(self._tokenizer()._cut(text)).items():
             entry = vocab.get(token, _UNSEEN)
             if entry is _UNSEEN:
                 entry = vocab[token] = self._entry(token)
             if entry is not None:
-                raw[token] = (1.0 + log(n)) * entry[0]
-                postings.append(entry[1])
+                idf, hits = entry
+                raw[token] = (1.0 + log(n)) * idf if n > 1 else idf  # 1 + log 1 is 1.0 exactly
+                if hits:
+                    shared.append((token, hits))
         weights = _unit(raw)
         sim = [0.0] * len(self.profiles_)
-        for (_, weight), hits in zip(weights.items(), postings, strict=False):  # no weights: norm 0
-            for j, p in hits:
-                sim[j] += weight * p
+        if weights:  # empty when the norm is 0
+            for token, hits in shared:  # in the order of the weights, as summing over all of them
+                weight = weights[token]
+                for j, p in hits:
+                    sim[j] += weight * p
         return sim, weights
 
     def _entry(self, token: str) -> _Entry:
@@ -1140,8 +1145,9 @@ class IndicatorLinker:
                     cue[k, j] = value
         sim = np.array(sim_rows)
         scores = score(cue, sim)  # one call for the batch; elementwise, so each row as if scored alone
+        best = scores.max(axis=1).tolist()
         return {
-            i: _Scored(scores[k], cue[k], sim[k], found, weights)
+            i: _Scored(scores[k], cue[k], sim[k], found, weights, best[k])
             for k, (i, found, weights) in enumerate(picked)
         }
 
@@ -1166,7 +1172,7 @@ class IndicatorLinker:
         return np.vstack([s.cue for s in scored]), np.vstack([s.sim for s in scored])
 
     def _links(self, text: str, scored: _Scored, offset: int) -> tuple[IndicatorLink, ...]:
-        if scored.scores.max() < self.threshold_:
+        if scored.best < self.threshold_:
             return ()  # most scored statements: nothing reaches the threshold
         fw = self.framework_
         order = np.argsort(-scored.scores, kind="stable")
