@@ -184,7 +184,7 @@ def with_texts(spans: pd.DataFrame, documents: pd.DataFrame | Mapping[str, str])
     texts = document_texts(documents) if isinstance(documents, pd.DataFrame) else documents
     cut = [
         texts[d][a:b]
-        for d, a, b in zip(spans["doc"], spans["start"].tolist(), spans["end"].tolist(), strict=True)
+        for d, a, b in zip(spans["doc"].tolist(), spans["start"].tolist(), spans["end"].tolist(), strict=True)
     ]
     out = spans.copy(deep=False)
     at = out.columns.get_loc("raw_end") + 1 if "raw_end" in out else len(out.columns)
