@@ -880,15 +880,8 @@ class _Tokenizer:
         return ok
 
     def __call__(self, text: str) -> list[str]:
-        keep, ok = self._keep, self._ok
-        out = []
-        for t in self._cut(text):
-            flag = keep.get(t)
-            if flag is None:
-                flag = ok(t)
-            if flag:
-                out.append(t)
-        return out
+        ok = self._ok
+        return [t for t in self._cut(text) if ok(t)]
 
     def __getstate__(self) -> dict[str, Any]:
         return {"words": self.words}
