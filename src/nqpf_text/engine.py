@@ -33,6 +33,7 @@ __all__ = [
     "Executor",
     "InlineExecutor",
     "PoolExecutor",
+    "forget_built_state",
     "open_executor",
     "release_free_memory",
     "shared_state",
