@@ -217,7 +217,7 @@ def candidate_terms(
 # numpy sorts; only the aggregates (one row per distinct n-gram) are kept between chunks, so memory
 # follows the vocabulary of n-grams, not the length of the corpus.
 
-_CHUNK_TOKENS = 1 << 19  # tokens segmented before their n-grams are counted
+_CHUNK_TOKENS = 1 << 17  # tokens counted together (the peak: their arrays, ~150 bytes a token)
 _ID_BATCH = 1 << 18  # tokens given ids together
 _MAX_CHARS = 12  # longest candidate
 _POS_BITS = 20  # first occurrence key: run << 22 | (n - 1) << 20 | position in the run
@@ -355,25 +355,26 @@ class _GramCounter:
             sents, docs = sents.iloc[order], docs[order]
         ids: list[Any] = []  # token ids, a batch of tokens at a time
         pending: list[str] = []  # tokens not yet given ids
-        chunk_tokens = 0
+        chunk_tokens = begin = 0  # the chunk: sentences begin..k
         lengths: list[int] = []
-        chunk_docs: list[int] = []
-        doc_of = [*docs.tolist(), -1]  # plain ints; -1: past the last sentence
+        last = bytearray(len(docs))  # 1: the last sentence of its document (a byte, not an int object)
+        if len(docs):
+            last[-1] = 1
+            for k in (docs[1:] != docs[:-1]).nonzero()[0].tolist():
+                last[k] = 1
         for k, text in _texts(sents, documents):
             tokens = cut(_copy(text))
             pending += tokens
             lengths.append(len(tokens))
-            chunk_docs.append(doc_of[k])
             chunk_tokens += len(tokens)
             if len(pending) >= _ID_BATCH:
                 ids.append(self._intern(pending))
                 pending = []
-            last = doc_of[k + 1] != doc_of[k]
-            if last and chunk_tokens >= _CHUNK_TOKENS:
-                self._chunk(self._ids(ids, pending), lengths, chunk_docs)
-                ids, pending, lengths, chunk_docs, chunk_tokens = [], [], [], [], 0
+            if last[k] and chunk_tokens >= _CHUNK_TOKENS:
+                self._chunk(self._ids(ids, pending), lengths, docs[begin : k + 1])
+                ids, pending, lengths, chunk_tokens, begin = [], [], [], 0, k + 1
         if lengths:
-            self._chunk(self._ids(ids, pending), lengths, chunk_docs)
+            self._chunk(self._ids(ids, pending), lengths, docs[begin:])
 
     def _intern(self, tokens: list[str]) -> Any:
         """Ids of ``tokens``, new words numbered in order of first occurrence: the words of a batch are
@@ -406,7 +407,7 @@ class _GramCounter:
         self.flags += bytes((1 if _CJK.match(w) else 0) | (2 if w in self.known else 0) for w in new)
         return np.frombuffer(bytes(self.flags), dtype=np.uint8)
 
-    def _chunk(self, id_list: Any, lengths: list[int], sent_docs: list[int]) -> None:
+    def _chunk(self, id_list: Any, lengths: list[int], sent_docs: Any) -> None:
         import numpy as np
 
         flags = self._update_flags()
