@@ -243,10 +243,16 @@ def document_coverage(
     if mentions.empty:
         wide = pd.DataFrame(0, index=docs, columns=col_names)
     else:
-        m = mentions[mentions["category"] != "region"]
+        m = mentions.loc[mentions["category"] != "region", ["doc", "start", "end", "category", "id", "group"]]
         key = m["id"].astype(str).where(m["category"] != "industry", m["group"].fillna("other").astype(str))
-        col = m["category"].astype(str) + "." + key
-        unique = m.assign(col=col).drop_duplicates(["doc", "start", "end", "col"])
+        # a column name per distinct (category, key), not a new string per mention
+        cat_codes, cats = pd.factorize(m["category"].astype(str))
+        key_codes, keys = pd.factorize(key)
+        pair = np.where((cat_codes >= 0) & (key_codes >= 0), cat_codes * len(keys) + key_codes, -1)
+        codes, pairs = pd.factorize(pair)
+        names = [None if p < 0 else f"{cats[p // len(keys)]}.{keys[p % len(keys)]}" for p in pairs]
+        col = np.asarray(names, dtype=object)[codes]
+        unique = m[["doc", "start", "end"]].assign(col=col).drop_duplicates()
         wide = pd.crosstab(unique["doc"].astype(str), unique["col"])
         wide = wide.reindex(index=docs, columns=col_names, fill_value=0).fillna(0).astype(int)
     out = wide.reset_index(drop=True)
