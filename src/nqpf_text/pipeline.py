@@ -41,6 +41,7 @@ __all__ = [
     "document_texts",
     "documents_from_inputs",
     "ingest",
+    "mention_arrays",
     "mention_frame",
     "prepare",
     "run",
@@ -300,14 +301,20 @@ def mention_frame(documents: Sequence[Document], mentions: Sequence[Sequence[Men
     Built from column arrays in one step (no per-column Series): per file, that costs less than
     the tagging it follows.
     """
+    from .tag import columns_frame
+
+    columns = mention_arrays(documents, mentions)
+    return columns_frame(columns) if len(columns["start"]) else _empty_mentions()
+
+
+def mention_arrays(documents: Sequence[Document], mentions: Sequence[Sequence[Mention]]) -> dict[str, Any]:
+    """The columns of :func:`mention_frame` as arrays: what a worker sends and the cache keeps."""
     import numpy as np
 
-    from .tag import columns_frame, mention_columns
+    from .tag import mention_columns
 
     columns = mention_columns(m for found in mentions for m in found)
     starts, ends = columns["start"], columns["end"]
-    if not len(starts):
-        return _empty_mentions()
     raw_start, raw_end = np.empty(len(starts), np.int64), np.empty(len(starts), np.int64)
     at = 0
     for doc, found in zip(documents, mentions, strict=True):
@@ -316,7 +323,7 @@ def mention_frame(documents: Sequence[Document], mentions: Sequence[Sequence[Men
             raw_start[part], raw_end[part] = doc.mapped.raw_spans(starts[part], ends[part])
         at += len(found)
     columns["raw_start"], columns["raw_end"] = raw_start, raw_end
-    return columns_frame(columns)
+    return columns
 
 
 def _empty_mentions() -> pd.DataFrame:
@@ -483,26 +490,30 @@ def _structure_tables(
     paragraph_cols = [c for c in _PARAGRAPH_COLS if c != "text"]
     sentence_cols = [c for c in _SENTENCE_COLS if c != "text"]
     if p_doc:
-        arr = np.concatenate([st.paragraphs for st in parts])
-        paragraphs = pd.DataFrame({"doc": p_doc, **_int_columns(arr, paragraph_cols[1:])})
+        paragraphs = _int_frame([st.paragraphs for st in parts], paragraph_cols[1:])
+        paragraphs.insert(0, "doc", p_doc)
     else:
         paragraphs = pd.DataFrame([], columns=paragraph_cols)
     if s_doc:
-        arr = np.concatenate([st.sentences for st in parts])
-        sentences = pd.DataFrame(
-            {
-                "doc": s_doc,
-                **_int_columns(arr, sentence_cols[1:7]),
-                "boilerplate": np.asarray(flags, dtype=bool),
-            }
-        )
+        sentences = _int_frame([st.sentences for st in parts], sentence_cols[1:7])
+        sentences.insert(0, "doc", s_doc)
+        sentences["boilerplate"] = np.asarray(flags, dtype=bool)
     else:
         sentences = pd.DataFrame([], columns=sentence_cols)
     return paragraphs, sentences, pd.DataFrame(footnotes, columns=_FOOTNOTE_COLS)
 
 
-def _int_columns(arr: Any, names: Sequence[str]) -> dict[str, Any]:
-    return {name: arr[:, k].copy() for k, name in enumerate(names)}
+def _int_frame(arrays: Sequence[Any], names: Sequence[str]) -> pd.DataFrame:
+    """Integer rows (one array of rows × columns per file) as one frame, built in one copy: through
+    a dict of columns it takes a copy per column and another for the frame's block."""
+    import numpy as np
+
+    block = np.empty((len(names), sum(len(a) for a in arrays)), dtype=np.int64)
+    at = 0
+    for a in arrays:
+        block[:, at : at + len(a)] = a.T
+        at += len(a)
+    return pd.DataFrame(block.T, columns=list(names), copy=False)
 
 
 def _small_frames(skipped: Sequence[Skipped], issues: Sequence[Issue]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -594,7 +605,7 @@ class _FileWork:
 
     order: int
     ingest: _IngestPart | None = None
-    mentions: pd.DataFrame | None = None
+    mentions: dict[str, Any] | None = None  # column arrays (mention_arrays)
     links: list[tuple[Any, ...]] | None = None
     packed: dict[str, bytes] = field(default_factory=dict)
 
@@ -724,10 +735,10 @@ def _work_file(spec: _FileSpec, job: _FileJob) -> _FileWork:
     else:
         docs = _unpack_docs(unpack(job.docs))
     if job.tag:
-        frame = mention_frame(docs, [tagger.tag_document(d) for d in docs])  # text is term: shared
-        work.mentions = frame
+        columns = mention_arrays(docs, [tagger.tag_document(d) for d in docs])  # text is term: shared
+        work.mentions = columns
         if job.pack:
-            work.packed["tag"] = pack(frame)
+            work.packed["tag"] = pack(columns)
     if job.link:
         rows = _file_links(linker, docs)
         work.links = rows
@@ -749,7 +760,7 @@ class _FileState:
     key: str
     cacheable: bool = True  # False when the file could not be read to hash it: nothing is stored
     ingest: _IngestPart | None = None
-    mentions: pd.DataFrame | None = None
+    mentions: dict[str, Any] | None = None  # column arrays (mention_arrays)
     links: list[tuple[Any, ...]] | None = None
     flags: list[bool] = field(default_factory=list)
 
@@ -1013,6 +1024,7 @@ class _Collector:
         return collected  # fork from here, and count every resident page as theirs
 
     def _assemble(self) -> Collected:
+        from .engine import release_free_memory
         from .link import statements_frame
 
         events: list[tuple[int, Any]] = list(self.plan.skipped)
@@ -1025,6 +1037,7 @@ class _Collector:
             assert part is not None
             self.plan.mark(part.matched)
             events.append((f.task.order, f))
+        files = [f for f in self.files if f.ingest is not None and f.ingest.skipped is None]
         skipped: list[Skipped] = []
         for _, event in sorted(events, key=lambda e: e[0]):
             if isinstance(event, Skipped):
@@ -1038,25 +1051,35 @@ class _Collector:
             parts.append(part.structure)
             flags += event.flags
             issues += part.issues
+            event.ingest, event.flags = None, []  # each part goes as soon as the whole exists
         issues += self.plan.manifest_issues()
+        # The mentions first: their per-file arrays, dropped as they are stacked, leave holes that go
+        # back to the system before the structure tables are built.
+        mentions = _stacked(files) if self.lexicons is not None else _empty_mentions()
+        release_free_memory()
         paragraphs, sentences, footnotes = _structure_tables(parts, flags)
-        del parts
+        del parts, flags
+        documents = _documents_from_rows(doc_rows)
+        n_documents = len(doc_rows)
+        del doc_rows
         flagged = _flagged_pairs(sentences)
-        files = [f for f in self.files if f.ingest is not None and f.ingest.skipped is None]
+        if flagged and len(mentions):
+            pairs = zip(mentions["doc"], mentions["sentence"], strict=True)
+            mentions["boilerplate"] = [p in flagged for p in pairs]
         skipped_frame, issues_frame = _small_frames(skipped, issues)
         tables = CorpusTables(
-            documents=_documents_from_rows(doc_rows),
+            documents=documents,
             paragraphs=paragraphs,
             sentences=sentences,
             footnotes=footnotes,
-            mentions=_mentions(files, flagged) if self.lexicons is not None else _empty_mentions(),
+            mentions=mentions,
             links=_links(files, flagged) if self.framework is not None else statements_frame([]),
             skipped=skipped_frame,
             issues=issues_frame,
             lexicons=list(self.lexicons or []),
             framework=self.framework,
         )
-        return Collected(tables, skipped, issues, len(doc_rows), self.stats)
+        return Collected(tables, skipped, issues, n_documents, self.stats)
 
     def tables_key(self) -> str:
         """Digest of everything the tables depend on, known before anything is read (file digests,
@@ -1091,44 +1114,46 @@ def _flagged_pairs(sentences: pd.DataFrame) -> set[tuple[str, int]]:
     return set(zip(flagged["doc"], flagged["sentence"].astype(int), strict=True))
 
 
-def _mentions(files: Sequence[_FileState], flagged: set[tuple[str, int]]) -> pd.DataFrame:
-    frames = [f.mentions for f in files if f.mentions is not None and len(f.mentions)]
-    if not frames:
-        empties = [f.mentions for f in files if f.mentions is not None]
-        return pd.concat(empties, ignore_index=True) if empties else _empty_mentions()
-    frame = _shared(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].copy())
-    for f in files:
-        f.mentions = None  # the parts go as soon as the whole exists
-    if flagged:
-        pairs = zip(frame["doc"], frame["sentence"], strict=True)
-        frame["boilerplate"] = [p in flagged for p in pairs]
-    return frame
+def _stacked(files: Sequence[_FileState]) -> pd.DataFrame:
+    """The files' mention arrays one under another in one frame, as ``pd.concat`` of their frames.
 
-
-def _shared(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with one string object per distinct value, not one per file it came from.
-
-    Each file's mentions arrive unpickled with their own copies of a few hundred names, ids and
-    terms; over thousands of files those copies outweigh the rows themselves. A column's distinct
-    values are found at C speed and spread back by code; a missing value keeps its own object.
+    Each file's arrays go once copied (the peak is the whole plus one file, not the whole twice), and
+    equal strings become one object: each file arrives unpickled with its own copies of a few hundred
+    names, ids and terms, and over thousands of files those copies outweigh the rows themselves.
     """
     import numpy as np
+    from pandas.api.internals import create_dataframe_from_blocks
 
-    for col in frame.columns:
-        series = frame[col]
-        if series.dtype != object:
-            continue
-        values = series.to_numpy(dtype=object)
-        codes, uniques = pd.factorize(values)
-        if len(uniques):
-            shared = np.asarray(uniques, dtype=object)
-            values = np.where(codes >= 0, shared.take(np.maximum(codes, 0)), values)
-            frame[col] = pd.Series(values, index=frame.index, dtype=object)
-    return frame
+    sizes = [len(f.mentions["start"]) if f.mentions is not None else 0 for f in files]
+    first = next((f.mentions for f, n in zip(files, sizes, strict=True) if n), None)
+    if first is None:
+        for f in files:
+            f.mentions = None
+        return _empty_mentions()
+    names = list(first)
+    by_dtype: dict[np.dtype, list[int]] = {}
+    for i, name in enumerate(names):
+        by_dtype.setdefault(first[name].dtype, []).append(i)
+    blocks = {dtype: np.empty((len(at), sum(sizes)), dtype=dtype) for dtype, at in by_dtype.items()}
+    begin = 0
+    for f, n in zip(files, sizes, strict=True):
+        columns, f.mentions = f.mentions, None
+        if n:
+            for dtype, at in by_dtype.items():
+                for row, i in enumerate(at):
+                    blocks[dtype][row, begin : begin + n] = columns[names[i]]
+            begin += n
+    for values in blocks.get(np.dtype(object), ()):
+        codes, uniques = pd.factorize(values)  # a missing value (code -1) keeps its own object
+        values[codes >= 0] = np.asarray(uniques, dtype=object)[codes[codes >= 0]]
+    placed = [(blocks[dtype], np.array(at, dtype=np.intp)) for dtype, at in by_dtype.items()]
+    return create_dataframe_from_blocks(placed, pd.RangeIndex(begin), pd.Index(names))
 
 
 def _links(files: Sequence[_FileState], flagged: set[tuple[str, int]]) -> pd.DataFrame:
     rows = [row for f in files for row in f.links or ()]
+    for f in files:
+        f.links = None
     return _links_from_rows(rows, [(r[0], r[1]) in flagged for r in rows])
 
 

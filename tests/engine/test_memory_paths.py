@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from nqpf_text.pipeline import _shared
+from nqpf_text.pipeline import _empty_mentions, _FileState, _stacked
+from nqpf_text.tag import columns_frame
 
 # a fresh string object per value (as unpickled files give), so sharing them is observable
 _TEXT = st.one_of(st.none(), st.sampled_from(["北京", "新质生产力", "", "x"]).map(lambda s: "".join(list(s))))
@@ -32,17 +34,32 @@ def _frames(draw: st.DrawFn) -> list[pd.DataFrame]:
     return out
 
 
-@settings(max_examples=60, deadline=None)
+def _arrays(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """A file's mentions as a worker sends them: numpy arrays, text columns ``object``."""
+    return {c: frame[c].to_numpy(dtype=object if c in ("doc", "group") else None) for c in frame.columns}
+
+
+@settings(max_examples=80, deadline=None)
 @given(_frames())
-def test_shared_strings_change_no_value(frames: list[pd.DataFrame]) -> None:
-    whole = pd.concat(frames, ignore_index=True)
-    expected = whole.copy(deep=True)
-    got = _shared(whole)
+def test_stacked_files_equal_their_concat_share_strings_and_let_go(frames: list[pd.DataFrame]) -> None:
+    arrays = [_arrays(f) for f in frames]
+    whole = [columns_frame(a) for a in arrays if len(a["start"])]
+    assume(whole)
+    expected = pd.concat(whole, ignore_index=True)
+    files = [_FileState(task=None, key=str(i), mentions=a) for i, a in enumerate(arrays)]  # type: ignore[arg-type]
+    del arrays, whole
+    got = _stacked(files)
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert all(f.mentions is None for f in files)
     for col in got.columns:
         if got[col].dtype == object:  # equal strings are one object
             seen: dict[str, int] = {}
             assert all(seen.setdefault(v, id(v)) == id(v) for v in got[col] if isinstance(v, str))
+
+
+def test_stacked_files_without_mentions_give_the_empty_table() -> None:
+    files = [_FileState(task=None, key="0", mentions=None)]  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(_stacked(files), _empty_mentions())
 
 
 @pytest.fixture(scope="module")
