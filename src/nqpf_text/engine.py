@@ -392,6 +392,7 @@ class Background:
         context = _mp_context()
         if not parallel or context.get_start_method() != "fork":
             self._value = fn(*args, **kwargs)
+            release_free_memory()  # what the call freed, before the next step takes as much again
             return
         self._conn, child = context.Pipe(duplex=False)
         self._proc = context.Process(
