@@ -1014,10 +1014,12 @@ class _Collector:
 
     def collect(self) -> Collected:
         from .engine import forget_built_state, release_free_memory
+        from .segment import reference_idf
 
         self._load()
         self._pass()
         forget_built_state()
+        reference_idf.cache_clear()  # the linkers' IDF table (~40 MB), read before forking the workers
         self.stats["boilerplate"] = self._flag_boilerplate()
         collected = self._assemble()
         release_free_memory()  # the per-file results' holes: the store's and the reports' processes
