@@ -10,41 +10,36 @@ from pathlib import Path
 __all__ = ["atomic_write", "atomic_write_bytes", "atomic_write_text", "remove_stale_temps", "safe_join"]
 
 
-def atomic_write(target: str | Path, write: Callable[[Path], None], *, durable: bool = True) -> Path:
-    """Call ``write(tmp_path)``, then move the finished file over ``target``.
-
-    ``durable`` flushes the file to disk before the rename (outputs); a cache entry skips that: a
-    crash can only lose it, and a lost or torn entry fails its signature and is computed again.
-    """
+def atomic_write(target: str | Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp_path)``, then flush the finished file to disk and move it over ``target``."""
 
     def fill(fd: int, tmp: Path) -> None:
         os.close(fd)
         write(tmp)
 
-    return _replace(Path(target), fill, durable)
+    return _replace(Path(target), fill)
 
 
-def atomic_write_bytes(target: str | Path, data: bytes, *, durable: bool = True) -> Path:
+def atomic_write_bytes(target: str | Path, data: bytes) -> Path:
     """``data`` written through the temporary file's own descriptor: reopening it with ``O_TRUNC``
-    makes ext4 start writing it out at close (``auto_da_alloc``), 2.3× the CPU of a cache entry."""
+    would make ext4 start writing it out at close (``auto_da_alloc``), 2.3× the CPU."""
 
     def fill(fd: int, tmp: Path) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
 
-    return _replace(Path(target), fill, durable)
+    return _replace(Path(target), fill)
 
 
-def _replace(target: Path, fill: Callable[[int, Path], None], durable: bool) -> Path:
+def _replace(target: Path, fill: Callable[[int, Path], None]) -> Path:
     """``fill(fd, tmp)`` a new temporary file next to ``target`` (it closes ``fd``), then rename it."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     tmp = Path(tmp_name)
     try:
         fill(fd, tmp)
-        if durable:
-            with open(tmp, "rb") as fh:
-                os.fsync(fh.fileno())
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException:

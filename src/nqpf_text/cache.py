@@ -7,16 +7,19 @@ instead of processed, and an edited lexicon re-tags from the cached ingestion.
 
 Entries are compressed pickles signed with a per-user secret (kept in the user cache folder), so an
 entry is read only if this user's nqpf wrote it: a shared output folder cannot smuggle in a pickle.
-Each entry is written atomically; anything unreadable is a miss, never an error.
+They are rows of one SQLite file, each committed on its own; anything unreadable is a miss, never an error.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
 import pickle
 import secrets
+import shutil
+import sqlite3
 import zlib
 from collections.abc import Iterable
 from functools import cache
@@ -144,36 +147,57 @@ def _secret() -> bytes:
 
 
 class ResultCache:
-    """Signed, compressed result entries under ``root/<kind>/<key[:2]>/<key>``.
+    """Signed, compressed result entries, rows (kind, key, bytes) of one SQLite file ``root/entries.sqlite``.
 
-    Every entry read or written in a run is remembered; :meth:`prune` then removes the others
-    (results of edited files or old lexicon versions), so the cache holds one run's worth.
+    One file, not a file per entry: creating a file cost ~0.5 ms of kernel time here, and a 100 MB corpus
+    has 18,660 entries (an insert: ~0.1 ms). Every entry read or written in a run is remembered;
+    :meth:`prune` then removes the others (results of edited files or old lexicon versions), so the cache
+    holds one run's worth. Only the process that made the cache uses it (workers send it bytes).
     """
+
+    FILE = "entries.sqlite"
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
         self.hits = 0
         self.misses = 0
-        self._used: set[Path] = set()
+        self._used: set[tuple[str, str]] = set()
+        self._con: sqlite3.Connection | None = None
+        self._broken = False
 
-    def _path(self, kind: str, key: str) -> Path:
-        return self.root / kind / key[:2] / key
+    def _db(self) -> sqlite3.Connection | None:
+        """The connection, opened on first use; a file that is not a cache of ours is replaced."""
+        if self._con is None and not self._broken:
+            try:
+                self._con = _open_db(self.root / self.FILE)
+            except sqlite3.OperationalError:  # locked, unwritable: no cache this run, nothing lost
+                self._broken = True
+            except sqlite3.DatabaseError:  # not a database, or a damaged one: start a new one
+                _remove_db(self.root / self.FILE)
+                try:
+                    self._con = _open_db(self.root / self.FILE)
+                except (OSError, sqlite3.Error):
+                    self._broken = True
+            except OSError:
+                self._broken = True
+        return self._con
 
     def get_packed(self, kind: str, key: str) -> bytes | None:
         """The packed bytes stored under ``kind/key`` if present, whole and signed by us; else None."""
-        path = self._path(kind, key)
-        try:
-            data = path.read_bytes()
-        except OSError:
-            self.misses += 1
-            return None
+        con, row = self._db(), None
+        if con is not None:
+            with contextlib.suppress(sqlite3.Error):  # unreadable: a miss
+                row = con.execute(
+                    "SELECT data FROM entries WHERE kind = ? AND key = ?", (kind, key)
+                ).fetchone()
+        data = bytes(row[0]) if row is not None else b""
         head = len(_MAGIC)
         body = data[head + _SIG :]
         sig = hmac.new(_secret(), key.encode() + body, hashlib.sha256).digest()
         if data[:head] != _MAGIC or not hmac.compare_digest(data[head : head + _SIG], sig):
             self.misses += 1
             return None
-        self._used.add(path)
+        self._used.add((kind, key))
         self.hits += 1
         return body
 
@@ -191,32 +215,74 @@ class ResultCache:
 
     def keep(self, kind: str, key: str) -> None:
         """Spare ``kind/key`` from :meth:`prune` although this run did not need it."""
-        self._used.add(self._path(kind, key))
+        self._used.add((kind, key))
 
     def put_packed(self, kind: str, key: str, packed: bytes) -> None:
-        """Store bytes made by :func:`pack` (atomically: a reader sees the old entry or the new one)."""
-        from .atomic import atomic_write_bytes
-
-        path = self._path(kind, key)
+        """Store bytes made by :func:`pack` (one transaction: a reader sees the old entry or the new one)."""
+        con = self._db()
+        if con is None:
+            return
         sig = hmac.new(_secret(), key.encode() + packed, hashlib.sha256).digest()
         try:
-            atomic_write_bytes(path, _MAGIC + sig + packed, durable=False)
-        except OSError:
+            con.execute(
+                "INSERT OR REPLACE INTO entries (kind, key, data) VALUES (?, ?, ?)",
+                (kind, key, _MAGIC + sig + packed),
+            )
+        except sqlite3.Error:
             return  # a full or read-only disk costs speed next time, not this run
-        self._used.add(path)
+        self._used.add((kind, key))
 
     def put(self, kind: str, key: str, value: Any) -> None:
         self.put_packed(kind, key, pack(value))
 
     def prune(self, kinds: Iterable[str]) -> int:
-        """Delete the entries of ``kinds`` that this run neither read nor wrote; return how many."""
-        removed = 0
+        """Delete the entries of ``kinds`` that this run neither read nor wrote; return how many.
+
+        Folders named after ``kinds`` (a file per entry, as earlier versions kept them) go too.
+        """
+        kinds = list(kinds)
         for kind in kinds:
-            folder = self.root / kind
-            if not folder.is_dir():
-                continue
-            for path in folder.glob("*/*"):
-                if path not in self._used and path.is_file():
-                    path.unlink(missing_ok=True)
-                    removed += 1
+            shutil.rmtree(self.root / kind, ignore_errors=True)
+        con = self._db()
+        if con is None:
+            return 0
+        try:
+            con.execute("CREATE TEMP TABLE IF NOT EXISTS used (kind TEXT, key TEXT)")
+            con.execute("DELETE FROM used")
+            con.executemany("INSERT INTO used VALUES (?, ?)", sorted(self._used))
+            marks = ", ".join("?" * len(kinds))
+            removed = con.execute(
+                f"DELETE FROM entries WHERE kind IN ({marks}) AND (kind, key) NOT IN (SELECT kind, key FROM used)",
+                kinds,
+            ).rowcount
+        except sqlite3.Error:
+            return 0
         return removed
+
+    def close(self) -> None:
+        """Close the file (its write-ahead log merged into it); a later call opens it again."""
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+
+def _open_db(path: Path) -> sqlite3.Connection:
+    """A connection in autocommit mode with a write-ahead log (a commit is a few writes, no sync)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=NORMAL")
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, data BLOB, PRIMARY KEY (kind, key))"
+            " WITHOUT ROWID"
+        )
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _remove_db(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)

@@ -906,6 +906,8 @@ class _Collector:
         if self.executor is not None:
             self.executor.close()
             self.executor = None
+        if self.cache is not None:
+            self.cache.close()
 
     # -- the pass: ingest, segment, tag, link ---------------------------------------------------------
 
@@ -1394,6 +1396,7 @@ def run(
     peak["end"] = _peak_rss_mb()
     if store is not None:
         store.prune(("ingest", "docs", "tag", "link", "df"))  # df: document frequencies of earlier versions
+        store.close()
         stats["cache"] = (
             f"cache: {stats['files'] - stats['ingested']} of {stats['files']} files read from "
             f"{store.root} ({stats['ingested']} ingested, {stats['tagged']} tagged, {stats['linked']} linked)"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pandas as pd
@@ -44,8 +46,14 @@ def _same(a, b) -> None:
         pd.testing.assert_frame_equal(frame, b.tables.store_tables()[name], check_exact=True, obj=name)
 
 
-def _entries(root: Path, kind: str) -> list[Path]:
-    return sorted(p for p in (root / kind).glob("*/*") if p.is_file())
+def _sql(root: Path, statement: str, *args: object) -> list[tuple]:
+    """A statement on the cache's SQLite file, from a connection of the test's own."""
+    with closing(sqlite3.connect(root / ResultCache.FILE, isolation_level=None)) as con:
+        return con.execute(statement, args).fetchall()
+
+
+def _keys(root: Path, kind: str) -> list[str]:
+    return [key for (key,) in _sql(root, "SELECT key FROM entries WHERE kind = ? ORDER BY key", kind)]
 
 
 def test_a_second_run_reads_every_file_from_the_cache(demo_copy, tmp_path, digests):
@@ -102,7 +110,7 @@ def test_an_edited_lexicon_retags_without_reingesting_or_relinking(demo_copy, tm
     cold, _ = _collect(demo_copy, None, lexicon)
     _same(second, cold)
     cache.prune(["tag"])
-    assert len(_entries(root, "tag")) == stats["files"]  # the old lexicon's results are gone
+    assert len(_keys(root, "tag")) == stats["files"]  # the old lexicon's results are gone
 
 
 def test_one_edited_file_is_the_only_one_read_again(demo_copy, tmp_path):
@@ -122,12 +130,14 @@ def test_damaged_or_unsigned_entries_are_recomputed(demo_copy, tmp_path):
 
     root = tmp_path / "cache"
     first, _ = _collect(demo_copy, root)
-    entries = _entries(root, "ingest")
+    entries = _keys(root, "ingest")
     assert entries
-    entries[0].write_bytes(entries[0].read_bytes()[:-7])  # truncated
+    _sql(
+        root, "UPDATE entries SET data = substr(data, 1, length(data) - 7) WHERE key = ?", entries[0]
+    )  # torn
     foreign = zlib.compress(pickle.dumps({"not": "ours"}))
-    for path in entries[1:]:
-        path.write_bytes(b"NQPF-CACHE-1\n" + bytes(32) + foreign)  # a pickle we did not sign
+    for key in entries[1:]:  # a pickle we did not sign
+        _sql(root, "UPDATE entries SET data = ? WHERE key = ?", b"NQPF-CACHE-1\n" + bytes(32) + foreign, key)
     second, _ = _collect(demo_copy, root)
     assert second.stats["ingested"] == len(entries)
     _same(first, second)
@@ -137,8 +147,7 @@ def test_damaged_or_unsigned_entries_are_recomputed(demo_copy, tmp_path):
 def test_a_missing_stage_entry_is_redone_alone(demo_copy, tmp_path, kind):
     root = tmp_path / "cache"
     first, _ = _collect(demo_copy, root)
-    for path in _entries(root, kind):
-        path.unlink()
+    _sql(root, "DELETE FROM entries WHERE kind = ?", kind)
     second, _ = _collect(demo_copy, root)
     redone = {"tag": "tagged", "link": "linked"}[kind]
     assert second.stats["ingested"] == 0 and second.stats[redone] == second.stats["files"]
@@ -148,9 +157,23 @@ def test_a_missing_stage_entry_is_redone_alone(demo_copy, tmp_path, kind):
 def test_retagging_without_the_cached_documents_ingests_again(demo_copy, tmp_path):
     root = tmp_path / "cache"
     first, _ = _collect(demo_copy, root)
-    for kind in ("tag", "docs"):
-        for path in _entries(root, kind):
-            path.unlink()
+    _sql(root, "DELETE FROM entries WHERE kind IN ('tag', 'docs')")
     second, _ = _collect(demo_copy, root)
     assert second.stats["ingested"] == second.stats["tagged"] == second.stats["files"]
     _same(first, second)
+
+
+def test_a_cache_file_that_is_no_database_is_replaced_and_old_entry_folders_go(demo_copy, tmp_path):
+    root = tmp_path / "cache"
+    first, _ = _collect(demo_copy, root)
+    assert not (root / (ResultCache.FILE + "-wal")).exists()  # closed with the pass: its log merged
+    (root / ResultCache.FILE).write_bytes(b"not a database" * 100)
+    (root / "tag" / "ab").mkdir(parents=True)  # a file per entry, as earlier versions kept them
+    (root / "tag" / "ab" / "abcdef").write_bytes(b"old")
+    second, cache = _collect(demo_copy, root)
+    assert second.stats["ingested"] == second.stats["files"]  # nothing readable: everything redone
+    _same(first, second)
+    cache.prune(["ingest", "docs", "tag", "link"])
+    assert not (root / "tag").exists()
+    third, _ = _collect(demo_copy, root)
+    assert third.stats["ingested"] == third.stats["tagged"] == 0  # the new file serves
