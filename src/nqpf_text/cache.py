@@ -190,7 +190,10 @@ class ResultCache:
                 row = con.execute(
                     "SELECT data FROM entries WHERE kind = ? AND key = ?", (kind, key)
                 ).fetchone()
-        data = bytes(row[0]) if row is not None else b""
+        if row is None:
+            self.misses += 1
+            return None
+        data = bytes(row[0])
         head = len(_MAGIC)
         body = data[head + _SIG :]
         sig = hmac.new(_secret(), key.encode() + body, hashlib.sha256).digest()
