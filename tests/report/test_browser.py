@@ -42,7 +42,12 @@ def _chromium() -> str:
 
 
 class _Trap:
-    """A TCP listener that records every connection made to it (the browser's only way out)."""
+    """A TCP listener that records every request sent to it (the browser's only way out).
+
+    Each connection is read on a thread of its own until it sends something or closes: Chromium may open a
+    socket to its proxy ahead of need (a preconnect) and close it unused when it exits, which requests
+    nothing; a connection held open without a word is recorded as ``<connect>``.
+    """
 
     def __init__(self) -> None:
         self.sock = socket.socket()
@@ -53,6 +58,7 @@ class _Trap:
         self.hits: list[bytes] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._readers: list[threading.Thread] = []
 
     def _serve(self) -> None:
         while not self._stop.is_set():
@@ -62,12 +68,19 @@ class _Trap:
                 continue
             except OSError:
                 return
-            with conn:
-                conn.settimeout(1.0)
-                try:
-                    self.hits.append(conn.recv(200) or b"<connect>")
-                except OSError:
-                    self.hits.append(b"<connect>")
+            reader = threading.Thread(target=self._read, args=(conn,), daemon=True)
+            self._readers.append(reader)
+            reader.start()
+
+    def _read(self, conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(10.0)
+            try:
+                data = conn.recv(200)
+            except OSError:
+                data = b"<connect>"
+            if data:
+                self.hits.append(data)
 
     def __enter__(self) -> _Trap:
         self._thread.start()
@@ -76,6 +89,8 @@ class _Trap:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join(timeout=2)
+        for reader in self._readers:
+            reader.join(timeout=12)
         self.sock.close()
 
 
